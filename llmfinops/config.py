@@ -1,0 +1,169 @@
+"""finops.yaml -> a typed, validated Config. Every error names the file, the line and the field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from llmfinops.errors import ConfigError
+from llmfinops.yamlfile import LineDict, load_yaml
+
+UNALLOCATED = "unallocated"
+
+#: Rule dimensions and the usage columns each one matches (any of them). `tag` matches "key:value" strings.
+RULE_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "team": ("team_alias", "team_id"),
+    "tag": (),
+    "key_alias": ("api_key_alias",),
+    "key": ("api_key_id",),
+    "user": ("user_id",),
+    "end_user": ("end_user",),
+    "project": ("project_id",),
+    "workspace": ("workspace_id",),
+    "feature": ("feature",),
+    "environment": ("environment",),
+    "provider": ("provider",),
+    "model": ("model",),
+}
+
+
+@dataclass(frozen=True)
+class CostCenter:
+    code: str
+    name: str
+    owner: str | None
+    monthly_budget: Decimal | None
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class RuleCondition:
+    dimension: str
+    patterns: tuple[str, ...]  # any of them; each exact, or a glob when it has * ? or [
+
+
+@dataclass(frozen=True)
+class AllocationRule:
+    position: int  # 1-based order in finops.yaml; the first matching rule wins
+    cost_center: str
+    conditions: tuple[RuleCondition, ...]  # all must hold
+    line: int
+
+
+@dataclass(frozen=True)
+class Config:
+    currency: str
+    cost_centers: tuple[CostCenter, ...]
+    rules: tuple[AllocationRule, ...]
+    path: Path | None = None
+
+
+def _where(path: Path, mapping: Any, key: str | None = None) -> str:
+    if isinstance(mapping, LineDict):
+        return f"{path}:{mapping.line_of(key) if key else mapping.line}"
+    return str(path)
+
+
+def _require_mapping(path: Path, value: Any, what: str, parent: Any, key: str | None) -> LineDict:
+    if not isinstance(value, LineDict):
+        raise ConfigError(f"{_where(path, parent, key)}: {what}: expected a mapping, got {type(value).__name__}.")
+    return value
+
+
+def _text(path: Path, mapping: LineDict, key: str, *, required: bool) -> str | None:
+    value = mapping.get(key)
+    if value is None:
+        if required:
+            raise ConfigError(f"{_where(path, mapping)}: {key}: missing.", f"Add `{key}:` to this entry.")
+        return None
+    if isinstance(value, dict | list):
+        raise ConfigError(f"{_where(path, mapping, key)}: {key}: expected text, got a {type(value).__name__}.")
+    return str(value)
+
+
+def _amount(path: Path, mapping: LineDict, key: str) -> Decimal | None:
+    value = mapping.get(key)
+    if value is None:
+        return None
+    if isinstance(value, float):
+        raise ConfigError(
+            f"{_where(path, mapping, key)}: {key}: write money as a quoted decimal string ('{value}'), "
+            "so it is never rounded through a float."
+        )
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as error:
+        raise ConfigError(f"{_where(path, mapping, key)}: {key}: {value!r} is not an amount.") from error
+    if not amount.is_finite() or amount < 0:
+        raise ConfigError(f"{_where(path, mapping, key)}: {key}: {value!r} must be a non-negative amount.")
+    return amount
+
+
+def parse_config(raw: Any, path: Path) -> Config:
+    """Validate the YAML document of finops.yaml."""
+    if raw is None:
+        raw = LineDict()
+        raw.line, raw.key_lines = 1, {}
+    document = _require_mapping(path, raw, "finops.yaml", None, None)
+    currency = (_text(path, document, "currency", required=False) or "USD").upper()
+
+    cost_centers: list[CostCenter] = []
+    raw_centers = document.get("cost_centers") or []
+    if not isinstance(raw_centers, list):
+        raise ConfigError(f"{_where(path, document, 'cost_centers')}: cost_centers: expected a list.")
+    for raw_center in raw_centers:
+        center = _require_mapping(path, raw_center, "cost_centers entry", document, "cost_centers")
+        code = _text(path, center, "code", required=True)
+        assert code is not None
+        if code == UNALLOCATED or any(existing.code == code for existing in cost_centers):
+            raise ConfigError(f"{_where(path, center, 'code')}: code: {code!r} is used twice or reserved.")
+        cost_centers.append(
+            CostCenter(
+                code=code,
+                name=_text(path, center, "name", required=False) or code,
+                owner=_text(path, center, "owner", required=False),
+                monthly_budget=_amount(path, center, "monthly_budget"),
+                parent=_text(path, center, "parent", required=False),
+            )
+        )
+    known_codes = {center.code for center in cost_centers}
+    for center in cost_centers:
+        if center.parent is not None and center.parent not in known_codes:
+            raise ConfigError(f"{path}: cost center {center.code!r}: parent {center.parent!r} is not defined.")
+
+    rules: list[AllocationRule] = []
+    raw_rules = document.get("rules") or []
+    if not isinstance(raw_rules, list):
+        raise ConfigError(f"{_where(path, document, 'rules')}: rules: expected a list.")
+    for position, raw_rule in enumerate(raw_rules, start=1):
+        rule = _require_mapping(path, raw_rule, "rules entry", document, "rules")
+        target = _text(path, rule, "cost_center", required=True)
+        if target not in known_codes:
+            raise ConfigError(
+                f"{_where(path, rule, 'cost_center')}: cost_center: {target!r} is not one of the cost_centers "
+                f"({', '.join(sorted(known_codes)) or 'none defined'})."
+            )
+        match = _require_mapping(path, rule.get("match"), "match", rule, "match")
+        conditions = []
+        for dimension, raw_patterns in match.items():
+            if dimension not in RULE_DIMENSIONS:
+                raise ConfigError(
+                    f"{_where(path, match, dimension)}: match.{dimension}: unknown dimension.",
+                    f"Use one of: {', '.join(RULE_DIMENSIONS)}.",
+                )
+            patterns = raw_patterns if isinstance(raw_patterns, list) else [raw_patterns]
+            if not patterns or any(pattern is None or isinstance(pattern, dict | list) for pattern in patterns):
+                raise ConfigError(f"{_where(path, match, dimension)}: match.{dimension}: expected text or a list.")
+            conditions.append(RuleCondition(dimension, tuple(str(pattern) for pattern in patterns)))
+        if not conditions:
+            raise ConfigError(f"{_where(path, rule, 'match')}: match: a rule needs at least one condition.")
+        assert target is not None
+        rules.append(AllocationRule(position, target, tuple(conditions), rule.line))
+    return Config(currency=currency, cost_centers=tuple(cost_centers), rules=tuple(rules), path=path)
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate finops.yaml."""
+    return parse_config(load_yaml(path), path)

@@ -1,0 +1,81 @@
+"""What an input format is: the one small interface every format module implements.
+
+A format never loops over rows in Python. It declares which source fields it reads (as text) and ships one SQL
+file that turns the relation `raw_records(record_number, <fields>)` into canonical usage rows plus a rejection
+(field and reason) for rows that fail validation. The loader does the rest (reading, counting, dedupe, loading).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal
+
+Container = Literal["csv", "json", "jsonl"]
+Target = Literal["usage", "billing"]
+
+#: The columns a format's SQL must select, in this order (the `usage` table's columns plus the rejection).
+USAGE_COLUMNS: tuple[str, ...] = (
+    "natural_key",
+    "request_id",
+    "grain",
+    "origin",
+    "ts",
+    "provider",
+    "model",
+    "model_raw",
+    "operation",
+    "service_tier",
+    "input_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "request_count",
+    "status",
+    "api_key_id",
+    "api_key_alias",
+    "project_id",
+    "workspace_id",
+    "user_id",
+    "end_user",
+    "team_id",
+    "team_alias",
+    "feature",
+    "environment",
+    "tags",
+    "reported_cost",
+    "token_convention",
+)
+REJECTION_COLUMNS: tuple[str, ...] = ("record_number", "reject_field", "reject_reason")
+
+
+@dataclass(frozen=True)
+class FileSample:
+    """What detection may look at: the container and the field names of the first record."""
+
+    path: Path
+    container: Container
+    field_names: frozenset[str]
+    compressed: bool
+    wrapped_in_data: bool = False  # a JSON object whose records are under "data" (paged API responses)
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """One input format: how to recognise it and the SQL that normalises it."""
+
+    name: str  # the --kind value and sources.format
+    title: str  # what a person calls it
+    target: Target
+    fields: tuple[str, ...]  # source fields read, as text; nothing else (such as prompt text) is ever read
+    sql_file: str  # in llmfinops/ingest/sql/
+    detect: Callable[[FileSample], bool]
+    # Fields that may hold prompt or completion text. When present in a file, a row that cannot even be parsed is
+    # quarantined without its raw text, because that text may include a prompt.
+    private_fields: frozenset[str] = field(default_factory=frozenset)
+
+    def normalise_sql(self) -> str:
+        return files("llmfinops.ingest").joinpath("sql", self.sql_file).read_text(encoding="utf-8")

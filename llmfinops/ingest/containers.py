@@ -1,0 +1,210 @@
+"""Read a file's records into the temp table `raw_records`, whatever the container (CSV, JSON array, JSON Lines).
+
+`raw_records(record_number, parse_error, raw_text, <fields...>)`: one row per record in file order; every declared
+field as text (nested JSON values as JSON text); `parse_error` set where the record could not be read as a record.
+Structurally broken CSV lines are rows of `raw_records` too (with a parse_error), so nothing read is lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import duckdb
+
+from llmfinops.db.connection import Database
+from llmfinops.db.sqltext import quote_identifier, quote_literal
+from llmfinops.errors import InputError
+from llmfinops.ingest.base import Container, FileSample, InputFormat
+
+_SAMPLE_BYTES = 1 << 20
+_GZIP_MAGIC = b"\x1f\x8b"
+#: JSON Lines are read as one-column CSV; this control character cannot appear unescaped in valid JSON.
+_JSONL_DELIMITER = "\x1f"
+
+LOCATION_WORD: dict[Container, str] = {"csv": "row", "json": "element", "jsonl": "line"}
+
+
+def _read_head(path: Path) -> tuple[str, bool]:
+    try:
+        with path.open("rb") as handle:
+            compressed = handle.read(2) == _GZIP_MAGIC
+        opener = gzip.open if compressed else open
+        with opener(path, "rb") as handle:
+            head = handle.read(_SAMPLE_BYTES)
+    except FileNotFoundError as error:
+        raise InputError(f"{path}: file not found.") from error
+    except IsADirectoryError as error:
+        raise InputError(f"{path}: is a folder, not a file.") from error
+    except (OSError, EOFError) as error:
+        raise InputError(f"{path}: cannot read the file: {error}.") from error
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    return text, compressed
+
+
+def sample_file(path: Path) -> FileSample:
+    """Look at the start of a file: which container it is and which field names its first record has."""
+    head, compressed = _read_head(path)
+    stripped = head.lstrip()
+    if not stripped:
+        raise InputError(f"{path}: the file is empty.")
+    decoder = json.JSONDecoder()
+    if stripped[0] in "[{":
+        try:
+            if stripped[0] == "[":
+                body = stripped[1:].lstrip()
+                first, _ = decoder.raw_decode(body) if body and body[0] != "]" else ({}, 0)
+                return FileSample(path, "json", _keys(first), compressed)
+            first, end = decoder.raw_decode(stripped)
+        except json.JSONDecodeError as error:
+            raise InputError(
+                f"{path}: line {error.lineno}: not valid JSON at the start of the file ({error.msg}).",
+                "JSON input must be an array of records, an object with a `data` array, or one object per line.",
+            ) from error
+        rest = stripped[end:]
+        if isinstance(first, dict) and isinstance(first.get("data"), list) and not rest.strip():
+            records = first["data"]
+            return FileSample(path, "json", _keys(records[0] if records else {}), compressed, wrapped_in_data=True)
+        return FileSample(path, "jsonl", _keys(first), compressed)
+    header_line = stripped.splitlines()[0]
+    header = next(csv.reader(io.StringIO(header_line)), [])
+    return FileSample(path, "csv", frozenset(name.strip() for name in header), compressed)
+
+
+def _keys(record: object) -> frozenset[str]:
+    return frozenset(record) if isinstance(record, dict) else frozenset()
+
+
+def read_raw_records(database: Database, sample: FileSample, input_format: InputFormat) -> None:
+    """Create the temp table `raw_records` for one file (replacing any earlier one)."""
+    for table in ("raw_file", "raw_records", "raw_rejects", "raw_reject_scans"):
+        database.execute(f"DROP TABLE IF EXISTS {table}")
+    compression = "gzip" if sample.compressed else "none"
+    withhold_raw = bool(input_format.private_fields & sample.field_names) or bool(input_format.private_fields)
+    try:
+        if sample.container == "csv":
+            _read_csv(database, sample, input_format, compression, withhold_raw)
+        elif sample.container == "jsonl":
+            _read_jsonl(database, sample, input_format, compression, withhold_raw)
+        else:
+            _read_json_array(database, sample, input_format, compression)
+    except duckdb.Error as error:
+        raise InputError(
+            f"{sample.path}: cannot read the file as {sample.container.upper()}: {str(error).splitlines()[0]}",
+            "Check that the file is complete and UTF-8 encoded.",
+        ) from error
+
+
+def _numbered_with_rejects(database: Database, select_fields: str, withhold_raw: bool) -> None:
+    """Number the rows DuckDB read (file order is kept) around the ones it rejected, and add the rejected ones.
+
+    A valid row with ordinal k is record k + (number of rejected records r_j with r_j - j < k).
+    """
+    raw_reject_text = "NULL" if withhold_raw else "any_value(csv_line)"
+    database.execute(
+        f"""
+        CREATE TEMP TABLE raw_records AS
+        WITH rejected AS (
+            SELECT line - 1 AS record_number, first(error_message) AS message, {raw_reject_text} AS raw_text
+            FROM raw_rejects GROUP BY line
+        ),
+        shifted AS (
+            SELECT record_number, record_number - row_number() OVER (ORDER BY record_number) AS valid_before
+            FROM rejected
+        ),
+        -- rowids of a table made inside a transaction do not start at 0, so count from the first one
+        numbered AS (SELECT rowid - (SELECT min(rowid) FROM raw_file) + 1 AS ordinal, * FROM raw_file)
+        SELECT numbered.ordinal + (SELECT count(*) FROM shifted WHERE shifted.valid_before < numbered.ordinal)
+                   AS record_number,
+               CAST(NULL AS VARCHAR) AS parse_error, CAST(NULL AS VARCHAR) AS raw_text, {select_fields}
+        FROM numbered
+        UNION ALL
+        SELECT record_number, 'unreadable record: ' || message, raw_text, {_null_fields(select_fields)}
+        FROM rejected
+        """
+    )
+
+
+def _null_fields(select_fields: str) -> str:
+    return ", ".join(f"NULL AS {part.rsplit(' AS ', 1)[1]}" for part in select_fields.split(", "))
+
+
+def _read_csv(
+    database: Database, sample: FileSample, input_format: InputFormat, compression: str, withhold_raw: bool
+) -> None:
+    database.execute(
+        """
+        CREATE TEMP TABLE raw_file AS
+        SELECT * FROM read_csv(?, all_varchar = true, header = true, compression = ?, max_line_size = 16777216,
+                               store_rejects = true, rejects_table = 'raw_rejects', rejects_scan = 'raw_reject_scans')
+        """,
+        [str(sample.path), compression],
+    )
+    present = {row[0] for row in database.fetchall("SELECT name FROM pragma_table_info('raw_file')")}
+    select_fields = ", ".join(
+        f"{quote_identifier(name) if name in present else 'CAST(NULL AS VARCHAR)'} AS {quote_identifier(name)}"
+        for name in input_format.fields
+    )
+    _numbered_with_rejects(database, select_fields, withhold_raw)
+
+
+def _read_jsonl(
+    database: Database, sample: FileSample, input_format: InputFormat, compression: str, withhold_raw: bool
+) -> None:
+    database.execute(
+        """
+        CREATE TEMP TABLE raw_lines AS
+        SELECT * FROM read_csv(?, columns = {'line': 'VARCHAR'}, header = false, delim = ?, quote = '',
+                               escape = '', compression = ?, max_line_size = 16777216,
+                               store_rejects = true, rejects_table = 'raw_rejects', rejects_scan = 'raw_reject_scans')
+        """,
+        [str(sample.path), _JSONL_DELIMITER, compression],
+    )
+    database.execute("DROP TABLE IF EXISTS raw_file")
+    database.execute(
+        "CREATE TEMP TABLE raw_file AS SELECT line, CASE WHEN json_valid(line) THEN json_type(CAST(line AS JSON)) "
+        "END AS json_kind FROM raw_lines"
+    )
+    database.execute("DROP TABLE raw_lines")
+    select_fields = ", ".join(
+        f"CASE WHEN json_kind = 'OBJECT' THEN CAST(line AS JSON) ->> {quote_literal(name)} END AS {quote_identifier(name)}"
+        for name in input_format.fields
+    )
+    _numbered_with_rejects(database, select_fields + ", line AS _line, json_kind AS _json_kind", withhold_raw)
+    raw_line = "NULL" if withhold_raw else "_line"
+    database.execute(
+        f"""
+        UPDATE raw_records SET
+            parse_error = CASE WHEN _json_kind IS NULL THEN 'not valid JSON' ELSE 'not a JSON object' END,
+            raw_text = {raw_line}
+        WHERE parse_error IS NULL AND _line IS NOT NULL AND coalesce(_json_kind, '') <> 'OBJECT'
+        """
+    )
+    # Blank lines are not records: they are neither counted as read nor quarantined.
+    database.execute("DELETE FROM raw_records WHERE parse_error IS NULL AND _line IS NULL")
+    database.execute("ALTER TABLE raw_records DROP COLUMN _line")
+    database.execute("ALTER TABLE raw_records DROP COLUMN _json_kind")
+
+
+def _read_json_array(database: Database, sample: FileSample, input_format: InputFormat, compression: str) -> None:
+    if sample.wrapped_in_data:
+        source = "SELECT unnest(json_extract(json, '$.data[*]')) AS record FROM read_json_objects(?, compression = ?)"
+    else:
+        source = "SELECT json AS record FROM read_json_objects(?, format = 'array', compression = ?)"
+    database.execute(f"CREATE TEMP TABLE raw_file AS {source}", [str(sample.path), compression])
+    select_fields = ", ".join(
+        f"CASE WHEN json_type(record) = 'OBJECT' THEN record ->> {quote_literal(name)} END AS {quote_identifier(name)}"
+        for name in input_format.fields
+    )
+    database.execute(
+        f"""
+        CREATE TEMP TABLE raw_records AS
+        SELECT rowid - (SELECT min(rowid) FROM raw_file) + 1 AS record_number,
+               CASE WHEN json_type(record) <> 'OBJECT' THEN 'not a JSON object' END AS parse_error,
+               CAST(NULL AS VARCHAR) AS raw_text, {select_fields}
+        FROM raw_file
+        """
+    )

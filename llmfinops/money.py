@@ -1,0 +1,51 @@
+"""Money: the one place that knows about Decimal precision, cents and rounding.
+
+Costs are computed exactly (DECIMAL(38, 12) in DuckDB, Decimal here) and rounded to cents only at the end,
+with the largest-remainder method so that rounded parts add up to the rounded whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+
+CENT = Decimal("0.01")
+#: The DuckDB type of every money column; 12 decimals hold per-token prices of $1e-9 exactly.
+SQL_MONEY = "DECIMAL(38, 12)"
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """Round half away from zero to whole cents, the way an invoice line is rounded."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_amount(text: str) -> Decimal:
+    """Read a money amount written as a decimal string; floats are refused by type."""
+    return Decimal(text)
+
+
+def largest_remainder_split(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split `total` (rounded to cents) over `weights` in cents that add up to it exactly.
+
+    Each part is first truncated to cents; the cents left over go one by one to the parts with the largest
+    truncated-away remainders (ties: the earlier part). All-zero weights split evenly.
+    """
+    if not weights:
+        return []
+    if any(weight < 0 for weight in weights):
+        raise ValueError("weights must not be negative")
+    total_cents = to_cents(total)
+    sign = -1 if total_cents < 0 else 1
+    magnitude = abs(total_cents)
+    weight_sum = sum(weights, Decimal(0))
+    shares = list(weights) if weight_sum > 0 else [Decimal(1)] * len(weights)
+    share_sum = sum(shares, Decimal(0))
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = [magnitude * share / share_sum for share in shares]
+    truncated = [part.quantize(CENT, rounding=ROUND_DOWN) for part in exact]
+    leftover_cents = int((magnitude - sum(truncated, Decimal(0))) / CENT)
+    by_remainder = sorted(range(len(exact)), key=lambda index: (-(exact[index] - truncated[index]), index))
+    for index in by_remainder[:leftover_cents]:
+        truncated[index] += CENT
+    return [sign * part for part in truncated]

@@ -1,0 +1,1 @@
+"""Renderers: turn report records into text or bytes, one module per output format. Only the CLI writes."""

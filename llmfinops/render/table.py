@@ -1,0 +1,133 @@
+"""Terminal tables (rich), rendered to a string so the CLI decides where they go."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from llmfinops.reports.build import ChargebackReport, ShowbackReport
+
+
+def _money(amount: Decimal | None) -> str:
+    return "" if amount is None else f"{amount:,.2f}"
+
+
+def _count(number: int) -> str:
+    return f"{number:,}"
+
+
+def _to_text(*renderables: Any, width: int = 120) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False)
+    for renderable in renderables:
+        console.print(renderable)
+    return buffer.getvalue()
+
+
+def _unpriced_lines(report: ChargebackReport | ShowbackReport) -> list[str]:
+    if not report.unpriced:
+        return []
+    lines = ["", "Unpriced usage (not costed; add a price in pricing/ to include it):"]
+    lines += [
+        f"  {item.provider}/{item.model}: {item.requests:,} requests, {item.tokens:,} tokens: {item.reason}"
+        for item in report.unpriced
+    ]
+    return lines
+
+
+def render_chargeback_table(report: ChargebackReport) -> str:
+    table = Table(title=f"Chargeback {report.month} ({report.currency}, basis: {report.basis})", title_justify="left")
+    for header in (
+        "Department",
+        "Code",
+        "Owner",
+        "Monthly AI Budget",
+        "Actual Spend",
+        "Variance",
+        "Used",
+        "Chargeback",
+    ):
+        table.add_column(header, justify="left" if header in ("Department", "Code", "Owner") else "right")
+    for line in report.lines:
+        table.add_row(
+            line.name,
+            line.cost_center,
+            line.owner or "",
+            _money(line.monthly_budget),
+            _money(line.actual),
+            _money(line.variance),
+            "" if line.utilisation_percent is None else f"{line.utilisation_percent}%",
+            _money(line.chargeback),
+        )
+    table.add_section()
+    table.add_row(
+        "Total",
+        "",
+        "",
+        _money(report.total_budget),
+        _money(report.total_actual),
+        "",
+        "",
+        _money(report.total_chargeback),
+    )
+    notes = [report.basis_note, *_unpriced_lines(report)]
+    return _to_text(table, "\n".join(notes))
+
+
+def render_showback_table(report: ShowbackReport) -> str:
+    centers = Table(title=f"Showback {report.month} ({report.currency}, estimated)", title_justify="left")
+    headers = (
+        "Cost center",
+        "Requests",
+        "Failed",
+        "Input",
+        "Cache read",
+        "Cache write",
+        "Output",
+        "Estimated",
+        "Unpriced req.",
+    )
+    for header in headers:
+        centers.add_column(header, justify="left" if header == "Cost center" else "right")
+    for line in report.lines:
+        centers.add_row(
+            line.name,
+            _count(line.requests),
+            _count(line.failed_requests),
+            _count(line.input_tokens),
+            _count(line.cache_read_tokens),
+            _count(line.cache_write_tokens),
+            _count(line.output_tokens),
+            _money(line.estimated_cost),
+            _count(line.unpriced_requests),
+        )
+    centers.add_section()
+    centers.add_row("Total", _count(report.total_requests), "", "", "", "", "", _money(report.total_estimated_cost), "")
+    models = Table(title="By model", title_justify="left")
+    for header in ("Provider", "Model", "Requests", "Input", "Cache read", "Cache write", "Output", "Estimated"):
+        models.add_column(header, justify="left" if header in ("Provider", "Model") else "right")
+    for model in report.models:
+        models.add_row(
+            model.provider,
+            model.model,
+            _count(model.requests),
+            _count(model.input_tokens),
+            _count(model.cache_read_tokens),
+            _count(model.cache_write_tokens),
+            _count(model.output_tokens),
+            "unpriced" if model.estimated_cost is None else _money(model.estimated_cost),
+        )
+    return _to_text(centers, models, "\n".join(_unpriced_lines(report)).lstrip("\n") or "")
+
+
+def render_rows_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Query results as a plain table."""
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    return _to_text(table, width=200)

@@ -1,0 +1,1 @@
+"""Report data: showback and chargeback built from the database as typed records (renderers live in render/)."""

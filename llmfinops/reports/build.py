@@ -1,0 +1,240 @@
+"""Build showback and chargeback for one month from `usage_priced` and the cost-center rules.
+
+Amounts are summed exactly (DECIMAL) in SQL and rounded to cents once, here, with the largest-remainder split so
+the cost-center lines add up to the rounded total (ARCHITECTURE.md §5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from llmfinops.allocate.rules import compile_rules
+from llmfinops.config import UNALLOCATED, Config
+from llmfinops.db.connection import Database
+from llmfinops.money import largest_remainder_split, to_cents
+from llmfinops.periods import Month
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class SpendByCostCenter:
+    """One cost center's usage in the month, as summed by SQL (estimated cost exact, not rounded)."""
+
+    cost_center: str
+    requests: int
+    failed_requests: int
+    input_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    output_tokens: int
+    estimated_cost: Decimal
+    unpriced_requests: int
+
+
+@dataclass(frozen=True)
+class UnpricedModel:
+    provider: str
+    model: str
+    requests: int
+    tokens: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ShowbackLine:
+    cost_center: str
+    name: str
+    requests: int
+    failed_requests: int
+    input_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    output_tokens: int
+    estimated_cost: Decimal  # cents
+    unpriced_requests: int
+
+
+@dataclass(frozen=True)
+class ModelLine:
+    provider: str
+    model: str
+    requests: int
+    input_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    output_tokens: int
+    estimated_cost: Decimal | None  # cents; None when no request of the model could be priced
+
+
+@dataclass(frozen=True)
+class ShowbackReport:
+    month: str
+    currency: str
+    lines: tuple[ShowbackLine, ...]
+    models: tuple[ModelLine, ...]
+    total_requests: int
+    total_estimated_cost: Decimal  # cents; equals the sum of the lines
+    exact_estimated_cost: Decimal  # unrounded, for the invariant check
+    unpriced: tuple[UnpricedModel, ...]
+
+
+@dataclass(frozen=True)
+class ChargebackLine:
+    cost_center: str
+    name: str
+    owner: str | None
+    monthly_budget: Decimal | None
+    actual: Decimal  # cents
+    variance: Decimal | None  # budget - actual; negative when over budget
+    utilisation_percent: Decimal | None  # actual / budget x 100, one decimal
+    chargeback: Decimal  # cents
+    unpriced_requests: int
+
+
+@dataclass(frozen=True)
+class ChargebackReport:
+    month: str
+    currency: str
+    basis: Literal["estimate", "invoice"]
+    basis_note: str
+    lines: tuple[ChargebackLine, ...]
+    total_budget: Decimal
+    total_actual: Decimal
+    total_chargeback: Decimal
+    unpriced: tuple[UnpricedModel, ...]
+
+
+def spend_by_cost_center(database: Database, config: Config, month: Month) -> list[SpendByCostCenter]:
+    """Usage of the month grouped by the cost center the first matching rule assigns."""
+    rules = compile_rules(config.rules)
+    rows = database.fetchall(
+        f"""
+        SELECT cost_center,
+               coalesce(sum(request_count), 0),
+               coalesce(sum(request_count) FILTER (WHERE status = 'failure'), 0),
+               coalesce(sum(input_tokens), 0), coalesce(sum(cache_read_tokens), 0),
+               coalesce(sum(cache_write_tokens), 0), coalesce(sum(output_tokens), 0),
+               coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12))),
+               coalesce(sum(request_count) FILTER (WHERE NOT priced), 0)
+        FROM (SELECT *, {rules.cost_center_sql} AS cost_center FROM usage_priced WHERE ts >= ? AND ts < ?)
+        GROUP BY cost_center
+        ORDER BY cost_center
+        """,
+        [*rules.cost_center_parameters, month.start, month.end],
+    )
+    return [SpendByCostCenter(row[0], *(int(value) for value in row[1:7]), row[7], int(row[8])) for row in rows]
+
+
+def unpriced_models(database: Database, month: Month) -> tuple[UnpricedModel, ...]:
+    """Models whose usage could not be priced, with the reason; these are never costed at zero."""
+    rows = database.fetchall(
+        """
+        SELECT provider, model, sum(request_count),
+               sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), any_value(unpriced_reason)
+        FROM usage_priced WHERE NOT priced AND ts >= ? AND ts < ?
+        GROUP BY provider, model ORDER BY provider, model
+        """,
+        [month.start, month.end],
+    )
+    return tuple(UnpricedModel(row[0], row[1], int(row[2]), int(row[3]), row[4]) for row in rows)
+
+
+def _ordered_centers(config: Config, spend: list[SpendByCostCenter]) -> list[tuple[str, str]]:
+    """Configured cost centers in file order, then `unallocated` (always shown)."""
+    names = [(center.code, center.name) for center in config.cost_centers]
+    known = {code for code, _ in names}
+    names += [(row.cost_center, row.cost_center) for row in spend if row.cost_center not in known | {UNALLOCATED}]
+    return [*names, (UNALLOCATED, "Unallocated")]
+
+
+def build_showback(database: Database, config: Config, month: Month) -> ShowbackReport:
+    """The estimate by cost center and by model: informational, not what is charged."""
+    spend = {row.cost_center: row for row in spend_by_cost_center(database, config, month)}
+    centers = _ordered_centers(config, list(spend.values()))
+    empty = SpendByCostCenter("", 0, 0, 0, 0, 0, 0, ZERO, 0)
+    exact = [spend.get(code, empty).estimated_cost for code, _ in centers]
+    exact_total = sum(exact, ZERO)
+    rounded = largest_remainder_split(exact_total, exact)
+    lines = tuple(
+        ShowbackLine(
+            code,
+            name,
+            row.requests,
+            row.failed_requests,
+            row.input_tokens,
+            row.cache_read_tokens,
+            row.cache_write_tokens,
+            row.output_tokens,
+            cents,
+            row.unpriced_requests,
+        )
+        for (code, name), cents in zip(centers, rounded, strict=True)
+        for row in [spend.get(code, empty)]
+    )
+    model_rows = database.fetchall(
+        """
+        SELECT provider, model, sum(request_count), sum(input_tokens), sum(cache_read_tokens),
+               sum(cache_write_tokens), sum(output_tokens), sum(estimated_cost) FILTER (WHERE priced)
+        FROM usage_priced WHERE ts >= ? AND ts < ?
+        GROUP BY provider, model
+        ORDER BY sum(estimated_cost) FILTER (WHERE priced) DESC NULLS LAST, provider, model
+        """,
+        [month.start, month.end],
+    )
+    models = tuple(
+        ModelLine(row[0], row[1], *(int(value) for value in row[2:7]), None if row[7] is None else to_cents(row[7]))
+        for row in model_rows
+    )
+    return ShowbackReport(
+        month=month.label,
+        currency=config.currency,
+        lines=lines,
+        models=models,
+        total_requests=sum(line.requests for line in lines),
+        total_estimated_cost=sum(rounded, ZERO),
+        exact_estimated_cost=exact_total,
+        unpriced=unpriced_models(database, month),
+    )
+
+
+def build_chargeback(database: Database, config: Config, month: Month) -> ChargebackReport:
+    """Per cost center: budget, actual, variance, utilisation and the amount charged.
+
+    No invoice is ingested yet in this version, so the amount charged is the estimate, and the report says so.
+    """
+    showback = build_showback(database, config, month)
+    budgets = {center.code: center for center in config.cost_centers}
+    lines = []
+    for line in showback.lines:
+        center = budgets.get(line.cost_center)
+        budget = center.monthly_budget if center else None
+        lines.append(
+            ChargebackLine(
+                cost_center=line.cost_center,
+                name=line.name,
+                owner=center.owner if center else None,
+                monthly_budget=budget,
+                actual=line.estimated_cost,
+                variance=None if budget is None else to_cents(budget) - line.estimated_cost,
+                utilisation_percent=((line.estimated_cost * 100 / budget).quantize(Decimal("0.1")) if budget else None),
+                chargeback=line.estimated_cost,
+                unpriced_requests=line.unpriced_requests,
+            )
+        )
+    return ChargebackReport(
+        month=month.label,
+        currency=config.currency,
+        basis="estimate",
+        basis_note=(
+            f"No invoice has been ingested for {month.label}: the chargeback equals the estimated cost "
+            "(tokens x published prices)."
+        ),
+        lines=tuple(lines),
+        total_budget=sum((to_cents(line.monthly_budget) for line in lines if line.monthly_budget), ZERO),
+        total_actual=showback.total_estimated_cost,
+        total_chargeback=sum((line.chargeback for line in lines), ZERO),
+        unpriced=showback.unpriced,
+    )

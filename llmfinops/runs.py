@@ -1,0 +1,23 @@
+"""The audit trail: one `runs` row per command that changed the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from llmfinops.db.connection import Database
+
+
+@contextmanager
+def recorded_run(database: Database, command: str, arguments: dict[str, object]) -> Iterator[int]:
+    """Run a command inside one transaction and record it; a failure rolls back the record with the rest."""
+    with database.transaction():
+        run_id = int(database.scalar("SELECT nextval('run_id_seq')"))
+        database.execute(
+            "INSERT INTO runs (run_id, command, arguments, started_at, outcome) "
+            "VALUES (?, ?, ?, now()::TIMESTAMP, 'running')",
+            [run_id, command, json.dumps(arguments, sort_keys=True, default=str)],
+        )
+        yield run_id
+        database.execute("UPDATE runs SET finished_at = now()::TIMESTAMP, outcome = 'ok' WHERE run_id = ?", [run_id])
