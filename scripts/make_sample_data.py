@@ -35,7 +35,7 @@ import random
 import string
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
@@ -253,7 +253,8 @@ FEATURES = [
              "cb-embed": [0.15, 0.15, 0.15]},
             staging_p=0.03, end_users=900, hours="always"),
     Feature("ticket-summarizer", 500, "support", 0.28, "support",
-            {"ts-nova-pro": [0.45, 0.45, 0.45], "ts-nova-lite": [0.25, 0.25, 0.25], "ts-haiku45-us": [0.30, 0.30, 0.30]},
+            {"ts-nova-pro": [0.45, 0.45, 0.45], "ts-nova-lite": [0.25, 0.25, 0.25],
+             "ts-haiku45-us": [0.30, 0.30, 0.30]},
             hours="always"),
     # sales
     Feature("lead-scorer", 400, "sales", 0.52, "sales",
@@ -265,7 +266,8 @@ FEATURES = [
             {"ra-o3": [0.5, 0.5, 0.5], "ra-gemini-pro": [0.4, 0.4, 0.4], "ra-gpt5pro": [0.1, 0.1, 0.1]},
             session=(1, 3)),
     Feature("feedback-analyzer", 180, "product", 0.30, "product",
-            {"fa-flash-lite": [0.30, 0.30, 0.30], "fa-gemini-pro": [0.25, 0.25, 0.25], "fa-gpt5mini": [0.30, 0.30, 0.30],
+            {"fa-flash-lite": [0.30, 0.30, 0.30], "fa-gemini-pro": [0.25, 0.25, 0.25],
+             "fa-gpt5mini": [0.30, 0.30, 0.30],
              "fa-embed": [0.15, 0.15, 0.15]}),
 ]
 for _f in FEATURES:
@@ -422,7 +424,7 @@ def random_ts(g: Gen, year: int, month: int, hours: str) -> datetime:
     dw = [weekend_w if date(year, month, d).weekday() >= 5 else 1.0 for d in days]
     d = g.r.choices(days, weights=dw)[0]
     h = g.r.choices(range(24), weights=ALWAYS_HOURS if hours == "always" else BUSINESS_HOURS)[0]
-    return datetime(year, month, d, h, tzinfo=timezone.utc) + timedelta(
+    return datetime(year, month, d, h, tzinfo=UTC) + timedelta(
         seconds=g.r.randrange(3600), milliseconds=g.r.randrange(1000))
 
 
@@ -638,7 +640,7 @@ def calibrate_turns(prices: PriceBook) -> None:
         mean_turn /= Decimal(str(sum(w[-1] for w in f.routes.values())))
         target = Decimal(DEPARTMENTS[f.dept][-1]) * Decimal(str(f.share))
         per_row = target / (f.rows_oct * Decimal("0.97"))  # 3 % failed rows cost nothing
-        k = float(per_row / mean_turn) / math.exp(0.6 ** 2 / 2)  # lognormal mean -> median
+        k = float(per_row / mean_turn) / math.exp(0.45 ** 2 / 2)  # lognormal mean -> median
         f.turns_median = max(1.0, k)
 
 
@@ -656,7 +658,7 @@ def gen_batch(c: Ctx, year: int, month: int) -> list[dict]:
         else:  # weekly, Sundays
             run_days = [d for d in range(1, ndays + 1) if date(year, month, d).weekday() == 6]
         for d in run_days:
-            submitted = datetime(year, month, d, 2, 0, tzinfo=timezone.utc) + timedelta(minutes=g.r.randrange(20))
+            submitted = datetime(year, month, d, 2, 0, tzinfo=UTC) + timedelta(minutes=g.r.randrange(20))
             batch_id = ("batch_" if job["provider"] == "openai" else "msgbatch_01") + g.b62(24)
             n = g.r.randint(*job["rows"])
             for i in range(n):
@@ -738,7 +740,7 @@ def gen_month(c: Ctx, year: int, month: int, batch_rows: list[dict]) -> list[dic
                 if ts.month != month:
                     break
                 failed = g.r.random() < FAILURE_P
-                turns_n = max(1, min(400, round(f.turns_median * math.exp(g.r.gauss(0.0, 0.6)))))
+                turns_n = max(1, min(round(3 * f.turns_median), round(f.turns_median * math.exp(g.r.gauss(0.0, 0.45)))))
                 r = build_row(c, route, ts, team=f.dept, key_alias=key_alias, user=user, feature=f.slug,
                               env=env, end_user=end_user, session_id=session_id, failed=failed, turns=turns_n)
                 rows.append(r)
@@ -804,7 +806,7 @@ def pg_timestamp3(t: datetime) -> str:
     s = t.strftime("%Y-%m-%d %H:%M:%S")
     ms = t.microsecond // 1000
     if ms:
-        s += (".%03d" % ms).rstrip("0")
+        s += f".{ms:03d}".rstrip("0")
     return s
 
 
@@ -850,7 +852,7 @@ def write_csv(rows: list[dict], defects: dict[int, str]) -> bytes:
 def iso_z(t: datetime | None) -> str | None:
     if t is None:
         return None
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
 def write_spend_logs_json(rows: list[dict], bad_spend_index: int) -> bytes:
@@ -893,12 +895,12 @@ def gz(data: bytes) -> bytes:
 
 def pick_defects(g: Gen, rows: list[dict]) -> dict[int, str]:
     """Choose four cheap successful August rows to corrupt (cost < $0.05 so totals barely move)."""
-    cand = [i for i, r in enumerate(rows) if r["row"]["status"] == "success" and Decimal(0) < r["cost"] < Decimal("0.05")
-            and r["team"] is not None]
+    cand = [i for i, r in enumerate(rows)
+            if r["row"]["status"] == "success" and Decimal(0) < r["cost"] < Decimal("0.05") and r["team"] is not None]
     chosen = sorted(g.r.sample(cand, 4))
     kinds = ["bad_prompt_tokens", "bad_start_time", "empty_request_id", "extra_field"]
     g.r.shuffle(kinds)
-    return dict(zip(chosen, kinds))
+    return dict(zip(chosen, kinds, strict=True))
 
 
 def main(argv=None) -> int:
@@ -958,8 +960,9 @@ def main(argv=None) -> int:
 def print_summary(summary, counts, stats, out: Path) -> None:
     months = [m for _, m in MONTHS]
     print("Computed cost (pricing/*.yaml) per department, USD -- LiteLLM + batch rows")
-    print(f"{'department':<14}" + "".join(f"{'2026-%02d' % m:>12}" for m in months) + f"{'Oct target':>12}{'Oct dev':>9}{'budget':>9}")
-    for slug, (name, budget, *targets) in DEPARTMENTS.items():
+    head = "".join(f"{f'2026-{m:02d}':>12}" for m in months)
+    print(f"{'department':<14}{head}{'Oct target':>12}{'Oct dev':>9}{'budget':>9}")
+    for slug, (_name, budget, *targets) in DEPARTMENTS.items():
         vals = [summary.get((slug, m), Decimal(0)) for m in months]
         dev = (vals[-1] / targets[-1] - 1) * 100
         print(f"{slug:<14}" + "".join(f"{v:>12,.2f}" for v in vals) + f"{targets[-1]:>12,}{dev:>8.1f}%{budget:>9,}")

@@ -28,9 +28,8 @@ def _condition_sql(condition: RuleCondition) -> tuple[str, list[str]]:
     parameters: list[str] = []
     for pattern in condition.patterns:
         if condition.dimension == "tag":
-            tests.append(
-                f"len(list_filter(map_entries(coalesce(tags, MAP {{}})), lambda tag: {_pattern_test(_TAG_TEXT, pattern)})) > 0"
-            )
+            tag_test = _pattern_test(_TAG_TEXT, pattern)
+            tests.append(f"len(list_filter(map_entries(coalesce(tags, MAP {{}})), lambda tag: {tag_test})) > 0")
             parameters.append(pattern)
         else:
             for column in RULE_DIMENSIONS[condition.dimension]:

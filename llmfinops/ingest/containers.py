@@ -170,7 +170,8 @@ def _read_jsonl(
     )
     database.execute("DROP TABLE raw_lines")
     select_fields = ", ".join(
-        f"CASE WHEN json_kind = 'OBJECT' THEN CAST(line AS JSON) ->> {quote_literal(name)} END AS {quote_identifier(name)}"
+        f"CASE WHEN json_kind = 'OBJECT' THEN CAST(line AS JSON) ->> {quote_literal(name)} END "
+        f"AS {quote_identifier(name)}"
         for name in input_format.fields
     )
     _numbered_with_rejects(database, select_fields + ", line AS _line, json_kind AS _json_kind", withhold_raw)

@@ -21,12 +21,18 @@ def _count(number: int) -> str:
     return f"{number:,}"
 
 
-def _to_text(*renderables: Any, width: int = 120) -> str:
+def _tokens(number: int) -> str:
+    """Token counts run to billions a month; millions with one decimal keep the table readable."""
+    return f"{number / 1_000_000:,.1f}M" if number >= 100_000 else f"{number:,}"
+
+
+def _to_text(*tables: Table, notes: Sequence[str] = (), width: int = 120) -> str:
+    """Tables at a fixed width (so output is the same on every terminal), then notes as plain unwrapped lines."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False)
-    for renderable in renderables:
-        console.print(renderable)
-    return buffer.getvalue()
+    for table in tables:
+        console.print(table)
+    return buffer.getvalue() + "".join(f"{note}\n" for note in notes)
 
 
 def _unpriced_lines(report: ChargebackReport | ShowbackReport) -> list[str]:
@@ -75,8 +81,7 @@ def render_chargeback_table(report: ChargebackReport) -> str:
         "",
         _money(report.total_chargeback),
     )
-    notes = [report.basis_note, *_unpriced_lines(report)]
-    return _to_text(table, "\n".join(notes))
+    return _to_text(table, notes=[report.basis_note, *_unpriced_lines(report)])
 
 
 def render_showback_table(report: ShowbackReport) -> str:
@@ -90,7 +95,7 @@ def render_showback_table(report: ShowbackReport) -> str:
         "Cache write",
         "Output",
         "Estimated",
-        "Unpriced req.",
+        "Unpriced",
     )
     for header in headers:
         centers.add_column(header, justify="left" if header == "Cost center" else "right")
@@ -99,10 +104,10 @@ def render_showback_table(report: ShowbackReport) -> str:
             line.name,
             _count(line.requests),
             _count(line.failed_requests),
-            _count(line.input_tokens),
-            _count(line.cache_read_tokens),
-            _count(line.cache_write_tokens),
-            _count(line.output_tokens),
+            _tokens(line.input_tokens),
+            _tokens(line.cache_read_tokens),
+            _tokens(line.cache_write_tokens),
+            _tokens(line.output_tokens),
             _money(line.estimated_cost),
             _count(line.unpriced_requests),
         )
@@ -116,13 +121,13 @@ def render_showback_table(report: ShowbackReport) -> str:
             model.provider,
             model.model,
             _count(model.requests),
-            _count(model.input_tokens),
-            _count(model.cache_read_tokens),
-            _count(model.cache_write_tokens),
-            _count(model.output_tokens),
+            _tokens(model.input_tokens),
+            _tokens(model.cache_read_tokens),
+            _tokens(model.cache_write_tokens),
+            _tokens(model.output_tokens),
             "unpriced" if model.estimated_cost is None else _money(model.estimated_cost),
         )
-    return _to_text(centers, models, "\n".join(_unpriced_lines(report)).lstrip("\n") or "")
+    return _to_text(centers, models, notes=_unpriced_lines(report))
 
 
 def render_rows_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
