@@ -519,13 +519,12 @@ def build_row(c: Ctx, route: Route, ts: datetime, *, team: str | None, key_alias
         cost = c.prices.cost(route.provider, route.model, ts.date(), usage.uncached, usage.cache_read,
                              usage.cache_write, usage.output)
     # LiteLLM token columns
+    # Current LiteLLM (>= 1.78) logs prompt_tokens inclusive of cache reads and cache writes for every call
+    # type, anthropic_messages included (anthropic calculate_usage, bedrock converse); see docs/formats.md.
     if failed:
         prompt = completion = 0
-    elif route.call_type == "anthropic_messages":
-        prompt = usage.uncached  # Anthropic convention: excludes cache read and cache creation
-        completion = usage.output
     else:
-        prompt = usage.prompt_total  # OpenAI convention: includes cached tokens
+        prompt = usage.prompt_total
         completion = usage.output
     # LiteLLM's own spend figure
     if failed:
