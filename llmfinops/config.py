@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from llmfinops.errors import ConfigError
-from llmfinops.yamlfile import LineDict, load_yaml
+from llmfinops.yamlfile import LineDict, decimal_field, load_yaml, location
 
 UNALLOCATED = "unallocated"
 
@@ -60,15 +60,9 @@ class Config:
     path: Path | None = None
 
 
-def _where(path: Path, mapping: Any, key: str | None = None) -> str:
-    if isinstance(mapping, LineDict):
-        return f"{path}:{mapping.line_of(key) if key else mapping.line}"
-    return str(path)
-
-
 def _require_mapping(path: Path, value: Any, what: str, parent: Any, key: str | None) -> LineDict:
     if not isinstance(value, LineDict):
-        raise ConfigError(f"{_where(path, parent, key)}: {what}: expected a mapping, got {type(value).__name__}.")
+        raise ConfigError(f"{location(path, parent, key)}: {what}: expected a mapping, got {type(value).__name__}.")
     return value
 
 
@@ -76,29 +70,11 @@ def _text(path: Path, mapping: LineDict, key: str, *, required: bool) -> str | N
     value = mapping.get(key)
     if value is None:
         if required:
-            raise ConfigError(f"{_where(path, mapping)}: {key}: missing.", f"Add `{key}:` to this entry.")
+            raise ConfigError(f"{location(path, mapping)}: {key}: missing.", f"Add `{key}:` to this entry.")
         return None
     if isinstance(value, dict | list):
-        raise ConfigError(f"{_where(path, mapping, key)}: {key}: expected text, got a {type(value).__name__}.")
+        raise ConfigError(f"{location(path, mapping, key)}: {key}: expected text, got a {type(value).__name__}.")
     return str(value)
-
-
-def _amount(path: Path, mapping: LineDict, key: str) -> Decimal | None:
-    value = mapping.get(key)
-    if value is None:
-        return None
-    if isinstance(value, float):
-        raise ConfigError(
-            f"{_where(path, mapping, key)}: {key}: write money as a quoted decimal string ('{value}'), "
-            "so it is never rounded through a float."
-        )
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as error:
-        raise ConfigError(f"{_where(path, mapping, key)}: {key}: {value!r} is not an amount.") from error
-    if not amount.is_finite() or amount < 0:
-        raise ConfigError(f"{_where(path, mapping, key)}: {key}: {value!r} must be a non-negative amount.")
-    return amount
 
 
 def parse_config(raw: Any, path: Path) -> Config:
@@ -112,19 +88,19 @@ def parse_config(raw: Any, path: Path) -> Config:
     cost_centers: list[CostCenter] = []
     raw_centers = document.get("cost_centers") or []
     if not isinstance(raw_centers, list):
-        raise ConfigError(f"{_where(path, document, 'cost_centers')}: cost_centers: expected a list.")
+        raise ConfigError(f"{location(path, document, 'cost_centers')}: cost_centers: expected a list.")
     for raw_center in raw_centers:
         center = _require_mapping(path, raw_center, "cost_centers entry", document, "cost_centers")
         code = _text(path, center, "code", required=True)
         assert code is not None
         if code == UNALLOCATED or any(existing.code == code for existing in cost_centers):
-            raise ConfigError(f"{_where(path, center, 'code')}: code: {code!r} is used twice or reserved.")
+            raise ConfigError(f"{location(path, center, 'code')}: code: {code!r} is used twice or reserved.")
         cost_centers.append(
             CostCenter(
                 code=code,
                 name=_text(path, center, "name", required=False) or code,
                 owner=_text(path, center, "owner", required=False),
-                monthly_budget=_amount(path, center, "monthly_budget"),
+                monthly_budget=decimal_field(path, center, "monthly_budget", required=False),
                 parent=_text(path, center, "parent", required=False),
             )
         )
@@ -136,13 +112,13 @@ def parse_config(raw: Any, path: Path) -> Config:
     rules: list[AllocationRule] = []
     raw_rules = document.get("rules") or []
     if not isinstance(raw_rules, list):
-        raise ConfigError(f"{_where(path, document, 'rules')}: rules: expected a list.")
+        raise ConfigError(f"{location(path, document, 'rules')}: rules: expected a list.")
     for position, raw_rule in enumerate(raw_rules, start=1):
         rule = _require_mapping(path, raw_rule, "rules entry", document, "rules")
         target = _text(path, rule, "cost_center", required=True)
         if target not in known_codes:
             raise ConfigError(
-                f"{_where(path, rule, 'cost_center')}: cost_center: {target!r} is not one of the cost_centers "
+                f"{location(path, rule, 'cost_center')}: cost_center: {target!r} is not one of the cost_centers "
                 f"({', '.join(sorted(known_codes)) or 'none defined'})."
             )
         match = _require_mapping(path, rule.get("match"), "match", rule, "match")
@@ -150,15 +126,15 @@ def parse_config(raw: Any, path: Path) -> Config:
         for dimension, raw_patterns in match.items():
             if dimension not in RULE_DIMENSIONS:
                 raise ConfigError(
-                    f"{_where(path, match, dimension)}: match.{dimension}: unknown dimension.",
+                    f"{location(path, match, dimension)}: match.{dimension}: unknown dimension.",
                     f"Use one of: {', '.join(RULE_DIMENSIONS)}.",
                 )
             patterns = raw_patterns if isinstance(raw_patterns, list) else [raw_patterns]
             if not patterns or any(pattern is None or isinstance(pattern, dict | list) for pattern in patterns):
-                raise ConfigError(f"{_where(path, match, dimension)}: match.{dimension}: expected text or a list.")
+                raise ConfigError(f"{location(path, match, dimension)}: match.{dimension}: expected text or a list.")
             conditions.append(RuleCondition(dimension, tuple(str(pattern) for pattern in patterns)))
         if not conditions:
-            raise ConfigError(f"{_where(path, rule, 'match')}: match: a rule needs at least one condition.")
+            raise ConfigError(f"{location(path, rule, 'match')}: match: a rule needs at least one condition.")
         assert target is not None
         rules.append(AllocationRule(position, target, tuple(conditions), rule.line))
     return Config(currency=currency, cost_centers=tuple(cost_centers), rules=tuple(rules), path=path)

@@ -28,7 +28,7 @@ def error(message: str, hint: str | None) -> None:
 class FileProgress:
     """A progress bar over the files of an ingest; drawn only on a terminal, so logs and tests stay clean."""
 
-    def __init__(self, total_files: int) -> None:
+    def __init__(self) -> None:
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -40,7 +40,6 @@ class FileProgress:
         )
         self._task: TaskID | None = None
         self._name = ""
-        self.total_files = total_files
 
     def __enter__(self) -> FileProgress:
         self._progress.__enter__()

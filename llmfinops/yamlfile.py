@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,36 @@ def load_yaml(path: Path) -> Any:
         raise ConfigError(f"{where}: invalid YAML: {error.problem}.", "Fix the syntax at that line.") from error
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: invalid YAML: {error}.") from error
+
+
+def location(path: Path, mapping: Any, key: str | None = None) -> str:
+    """`file:line` of a mapping (or of one of its keys), for error messages."""
+    if isinstance(mapping, LineDict):
+        return f"{path}:{mapping.line_of(key) if key else mapping.line}"
+    return str(path)
+
+
+def decimal_field(
+    path: Path, mapping: LineDict, key: str, *, required: bool, max_decimals: int | None = None
+) -> Decimal | None:
+    """A non-negative decimal written as a quoted string or an integer; floats are refused, never rounded."""
+    value = mapping.get(key)
+    if value is None:
+        if required:
+            raise ConfigError(f"{location(path, mapping)}: {key}: missing.", f'Add `{key}: "<decimal>"`.')
+        return None
+    if isinstance(value, float):
+        raise ConfigError(
+            f'{location(path, mapping, key)}: {key}: write it as a quoted decimal string ("{value}"), '
+            "so it is never rounded through a float."
+        )
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as error:
+        raise ConfigError(f"{location(path, mapping, key)}: {key}: {value!r} is not a decimal number.") from error
+    exponent = amount.as_tuple().exponent
+    too_precise = max_decimals is not None and isinstance(exponent, int) and -exponent > max_decimals
+    if not amount.is_finite() or amount < 0 or too_precise:
+        limit = f" with at most {max_decimals} decimals" if max_decimals is not None else ""
+        raise ConfigError(f"{location(path, mapping, key)}: {key}: {value!r} must be a non-negative decimal{limit}.")
+    return amount

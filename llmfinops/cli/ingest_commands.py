@@ -11,7 +11,7 @@ import typer
 from llmfinops import console
 from llmfinops.cli.common import handle_errors, open_workspace
 from llmfinops.ingest.catalog import list_quarantine, list_sources
-from llmfinops.ingest.load import IngestReport, expand_paths, ingest_files
+from llmfinops.ingest.load import IngestReport, ingest_files
 from llmfinops.ingest.registry import FORMATS
 from llmfinops.render.jsonout import render_json
 from llmfinops.render.table import render_rows_table
@@ -64,7 +64,7 @@ def ingest(
     bad rows are quarantined with a reason. A file already ingested (same content) is skipped. All files land
     together or not at all."""
     _, database = open_workspace()
-    with database, console.FileProgress(total_files=len(expand_paths(paths))) as progress:
+    with database, console.FileProgress() as progress:
         report = ingest_files(database, paths, kind=kind, strict=strict, dry_run=dry_run, progress=progress)
     print_ingest_report(report)
 

@@ -48,7 +48,7 @@ def demo(
     ] = None,
 ) -> None:
     """Build a workspace from the bundled sample data, ingest it, and print the latest month's chargeback."""
-    with console.FileProgress(total_files=0) as progress:
+    with console.FileProgress() as progress:
         result = build_demo(out, progress)
     print_ingest_report(result.ingest, to_stderr=True)
     with open_store(result.workspace) as database:

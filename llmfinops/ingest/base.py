@@ -73,8 +73,8 @@ class InputFormat:
     fields: tuple[str, ...]  # source fields read, as text; nothing else (such as prompt text) is ever read
     sql_file: str  # in llmfinops/ingest/sql/
     detect: Callable[[FileSample], bool]
-    # Fields that may hold prompt or completion text. When present in a file, a row that cannot even be parsed is
-    # quarantined without its raw text, because that text may include a prompt.
+    # Fields that may hold prompt or completion text. For a format that has any, a record that cannot even be
+    # parsed is quarantined without its raw text, because that text may include a prompt.
     private_fields: frozenset[str] = field(default_factory=frozenset)
 
     def normalise_sql(self) -> str:

@@ -83,7 +83,9 @@ def read_raw_records(database: Database, sample: FileSample, input_format: Input
     for table in ("raw_file", "raw_records", "raw_rejects", "raw_reject_scans"):
         database.execute(f"DROP TABLE IF EXISTS {table}")
     compression = "gzip" if sample.compressed else "none"
-    withhold_raw = bool(input_format.private_fields & sample.field_names) or bool(input_format.private_fields)
+    # A record that cannot be parsed may hold prompt text wherever the format can carry it, so its raw text is
+    # kept only for formats without such fields.
+    withhold_raw = bool(input_format.private_fields)
     try:
         if sample.container == "csv":
             _read_csv(database, sample, input_format, compression, withhold_raw)

@@ -6,12 +6,12 @@ import hashlib
 import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from llmfinops.errors import ConfigError
-from llmfinops.yamlfile import LineDict, load_yaml
+from llmfinops.yamlfile import LineDict, decimal_field, load_yaml, location
 
 PRICE_COMPONENTS = ("input_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok", "output_per_mtok")
 _MAX_PRICE_DECIMALS = 6  # prices are stored as DECIMAL(38, 6) per million tokens
@@ -47,41 +47,11 @@ class PriceTables:
     tables_hash: str  # sha256 over the files read, so the database copy reloads only when they change
 
 
-def _at(path: Path, mapping: Any, key: str | None = None) -> str:
-    if isinstance(mapping, LineDict):
-        return f"{path}:{mapping.line_of(key) if key else mapping.line}"
-    return str(path)
-
-
-def _decimal(path: Path, mapping: LineDict, key: str, *, required: bool) -> Decimal | None:
-    value = mapping.get(key)
-    if value is None:
-        if required:
-            raise ConfigError(f"{_at(path, mapping)}: {key}: missing.", f'Add `{key}: "<USD per million>"`.')
-        return None
-    if isinstance(value, float):
-        raise ConfigError(
-            f'{_at(path, mapping, key)}: {key}: write prices as quoted decimal strings ("{value}"), '
-            "so they are never rounded through a float."
-        )
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as error:
-        raise ConfigError(f"{_at(path, mapping, key)}: {key}: {value!r} is not a decimal number.") from error
-    exponent = amount.as_tuple().exponent
-    if not amount.is_finite() or amount < 0 or (isinstance(exponent, int) and -exponent > _MAX_PRICE_DECIMALS):
-        raise ConfigError(
-            f"{_at(path, mapping, key)}: {key}: {value!r} must be a non-negative decimal "
-            f"with at most {_MAX_PRICE_DECIMALS} decimals."
-        )
-    return amount
-
-
 def _moment(path: Path, mapping: LineDict, key: str, *, required: bool) -> datetime | None:
     value = mapping.get(key)
     if value is None:
         if required:
-            raise ConfigError(f"{_at(path, mapping)}: {key}: missing.", f'Add `{key}: "YYYY-MM-DD"` (UTC).')
+            raise ConfigError(f"{location(path, mapping)}: {key}: missing.", f'Add `{key}: "YYYY-MM-DD"` (UTC).')
         return None
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
@@ -90,40 +60,44 @@ def _moment(path: Path, mapping: LineDict, key: str, *, required: bool) -> datet
     try:
         return datetime.fromisoformat(str(value)).replace(tzinfo=None)
     except ValueError as error:
-        raise ConfigError(f"{_at(path, mapping, key)}: {key}: {value!r} is not a date (YYYY-MM-DD).") from error
+        raise ConfigError(f"{location(path, mapping, key)}: {key}: {value!r} is not a date (YYYY-MM-DD).") from error
 
 
 def _names(path: Path, mapping: LineDict, key: str) -> tuple[str, ...]:
     value = mapping.get(key) or []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{_at(path, mapping, key)}: {key}: expected a list of model names.")
+        raise ConfigError(f"{location(path, mapping, key)}: {key}: expected a list of model names.")
     return tuple(item.lower() for item in value)
 
 
 def _parse_window(path: Path, raw: Any, model_id: str) -> PriceWindow:
     if not isinstance(raw, LineDict):
         raise ConfigError(f"{path}: model {model_id}: each prices entry must be a mapping.")
-    input_price = _decimal(path, raw, "input_per_mtok", required=True)
+
+    def price(key: str, *, required: bool = False) -> Decimal | None:
+        return decimal_field(path, raw, key, required=required, max_decimals=_MAX_PRICE_DECIMALS)
+
+    input_price = price("input_per_mtok", required=True)
     assert input_price is not None
     effective_from = _moment(path, raw, "effective_from", required=True)
     assert effective_from is not None
     effective_to = _moment(path, raw, "effective_to", required=False)
     if effective_to is not None and effective_to <= effective_from:
-        raise ConfigError(f"{_at(path, raw, 'effective_to')}: effective_to: must be after effective_from.")
+        raise ConfigError(f"{location(path, raw, 'effective_to')}: effective_to: must be after effective_from.")
     source_url = raw.get("source_url")
     if not isinstance(source_url, str) or not source_url.startswith("http"):
         raise ConfigError(
-            f"{_at(path, raw)}: source_url: missing.", "Every price names the public page it was taken from."
+            f"{location(path, raw)}: source_url: missing.", "Every price names the public page it was taken from."
         )
     captured = _moment(path, raw, "captured", required=False)
     return PriceWindow(
         effective_from=effective_from,
         effective_to=effective_to,
         input_per_mtok=input_price,
-        cache_read_per_mtok=_decimal(path, raw, "cache_read_per_mtok", required=False),
-        cache_write_per_mtok=_decimal(path, raw, "cache_write_per_mtok", required=False),
-        output_per_mtok=_decimal(path, raw, "output_per_mtok", required=False),
-        batch_multiplier=_decimal(path, raw, "batch_multiplier", required=False),
+        cache_read_per_mtok=price("cache_read_per_mtok"),
+        cache_write_per_mtok=price("cache_write_per_mtok"),
+        output_per_mtok=price("output_per_mtok"),
+        batch_multiplier=price("batch_multiplier"),
         source_url=source_url,
         captured=captured.date() if captured else None,
     )
@@ -146,19 +120,19 @@ def parse_price_file(path: Path) -> list[PricedModel]:
         raise ConfigError(f"{path}: a price file is a mapping with provider, currency and models.")
     provider = document.get("provider")
     if not isinstance(provider, str) or not provider:
-        raise ConfigError(f"{_at(path, document)}: provider: missing.")
+        raise ConfigError(f"{location(path, document)}: provider: missing.")
     currency = str(document.get("currency") or "USD").upper()
     raw_models = document.get("models")
     if not isinstance(raw_models, list):
-        raise ConfigError(f"{_at(path, document, 'models')}: models: expected a list.")
+        raise ConfigError(f"{location(path, document, 'models')}: models: expected a list.")
     models = []
     for raw_model in raw_models:
         if not isinstance(raw_model, LineDict) or not isinstance(raw_model.get("model"), str):
-            raise ConfigError(f"{_at(path, raw_model)}: model: each entry needs a `model:` id.")
+            raise ConfigError(f"{location(path, raw_model)}: model: each entry needs a `model:` id.")
         model_id = raw_model["model"].lower()
         raw_windows = raw_model.get("prices")
         if not isinstance(raw_windows, list) or not raw_windows:
-            raise ConfigError(f"{_at(path, raw_model, 'prices')}: model {model_id}: prices: expected a list.")
+            raise ConfigError(f"{location(path, raw_model, 'prices')}: model {model_id}: prices: expected a list.")
         model = PricedModel(
             provider=provider,
             model=model_id,
