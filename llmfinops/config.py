@@ -84,6 +84,11 @@ def parse_config(raw: Any, path: Path) -> Config:
         raw.line, raw.key_lines = 1, {}
     document = _require_mapping(path, raw, "finops.yaml", None, None)
     currency = (_text(path, document, "currency", required=False) or "USD").upper()
+    if currency != "USD":
+        raise ConfigError(
+            f"{location(path, document, 'currency')}: currency: {currency} is not supported yet.",
+            "Price tables are in USD and there is no currency conversion; use USD.",
+        )
 
     cost_centers: list[CostCenter] = []
     raw_centers = document.get("cost_centers") or []
@@ -105,9 +110,11 @@ def parse_config(raw: Any, path: Path) -> Config:
             )
         )
     known_codes = {center.code for center in cost_centers}
-    for center in cost_centers:
+    for center, raw_center in zip(cost_centers, raw_centers, strict=True):
         if center.parent is not None and center.parent not in known_codes:
-            raise ConfigError(f"{path}: cost center {center.code!r}: parent {center.parent!r} is not defined.")
+            raise ConfigError(
+                f"{location(path, raw_center, 'parent')}: parent: {center.parent!r} is not a cost center code."
+            )
 
     rules: list[AllocationRule] = []
     raw_rules = document.get("rules") or []

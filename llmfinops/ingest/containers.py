@@ -11,6 +11,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,7 @@ from llmfinops.errors import InputError
 from llmfinops.ingest.base import Container, FileSample, InputFormat
 
 _SAMPLE_BYTES = 1 << 20
+_DATA_WRAPPER = re.compile(r'\{\s*"data"\s*:\s*\[')
 _GZIP_MAGIC = b"\x1f\x8b"
 #: JSON Lines are read as one-column CSV; this control character cannot appear unescaped in valid JSON.
 _JSONL_DELIMITER = "\x1f"
@@ -53,21 +55,20 @@ def sample_file(path: Path) -> FileSample:
         raise InputError(f"{path}: the file is empty.")
     decoder = json.JSONDecoder()
     if stripped[0] in "[{":
+        # A paged API response ({"data": [...], "total": ...}) is recognised by its start, so a page larger
+        # than the sample is still read as one JSON document rather than as JSON Lines.
+        wrapper = _DATA_WRAPPER.match(stripped)
         try:
-            if stripped[0] == "[":
-                body = stripped[1:].lstrip()
-                first, _ = decoder.raw_decode(body) if body and body[0] != "]" else ({}, 0)
-                return FileSample(path, "json", _keys(first), compressed)
-            first, end = decoder.raw_decode(stripped)
+            if stripped[0] == "[" or wrapper:
+                body = stripped[wrapper.end() if wrapper else 1 :].lstrip()
+                first = decoder.raw_decode(body)[0] if body and body[0] != "]" else {}
+                return FileSample(path, "json", _keys(first), compressed, wrapped_in_data=wrapper is not None)
+            first, _ = decoder.raw_decode(stripped)
         except json.JSONDecodeError as error:
             raise InputError(
                 f"{path}: line {error.lineno}: not valid JSON at the start of the file ({error.msg}).",
                 "JSON input must be an array of records, an object with a `data` array, or one object per line.",
             ) from error
-        rest = stripped[end:]
-        if isinstance(first, dict) and isinstance(first.get("data"), list) and not rest.strip():
-            records = first["data"]
-            return FileSample(path, "json", _keys(records[0] if records else {}), compressed, wrapped_in_data=True)
         return FileSample(path, "jsonl", _keys(first), compressed)
     header_line = stripped.splitlines()[0]
     header = next(csv.reader(io.StringIO(header_line)), [])

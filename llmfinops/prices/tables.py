@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,14 +53,14 @@ def _moment(path: Path, mapping: LineDict, key: str, *, required: bool) -> datet
         if required:
             raise ConfigError(f"{location(path, mapping)}: {key}: missing.", f'Add `{key}: "YYYY-MM-DD"` (UTC).')
         return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day)
     try:
-        return datetime.fromisoformat(str(value)).replace(tzinfo=None)
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except ValueError as error:
         raise ConfigError(f"{location(path, mapping, key)}: {key}: {value!r} is not a date (YYYY-MM-DD).") from error
+    # Windows are UTC: an explicit offset is converted, a naive value is taken as UTC.
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _names(path: Path, mapping: LineDict, key: str) -> tuple[str, ...]:
@@ -121,6 +121,7 @@ def parse_price_file(path: Path) -> list[PricedModel]:
     provider = document.get("provider")
     if not isinstance(provider, str) or not provider:
         raise ConfigError(f"{location(path, document)}: provider: missing.")
+    provider = provider.lower()  # usage providers are normalised to lower case
     currency = str(document.get("currency") or "USD").upper()
     raw_models = document.get("models")
     if not isinstance(raw_models, list):
@@ -159,4 +160,14 @@ def load_price_tables(directories: list[Path]) -> PriceTables:
             digest.update(path.read_bytes())
             for model in parse_price_file(path):
                 by_key[(model.provider, model.model)] = model
+    claimed: dict[tuple[str, str], str] = {}
+    for model in by_key.values():
+        for name in {model.model, *model.aliases}:
+            owner = claimed.setdefault((model.provider, name), model.model)
+            if owner != model.model:
+                raise ConfigError(
+                    f"{model.price_file}: model {model.model}: the name {name!r} also belongs to {owner} "
+                    f"({model.provider}).",
+                    "An exact model name may belong to one priced model only.",
+                )
     return PriceTables(models=tuple(by_key.values()), tables_hash=digest.hexdigest())

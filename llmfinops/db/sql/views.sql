@@ -17,7 +17,8 @@ JOIN price_model_names AS candidates
       OR (candidates.match_kind = 'glob' AND names.model GLOB candidates.match_text))
 QUALIFY row_number() OVER (
     PARTITION BY names.provider, names.model
-    ORDER BY (candidates.match_kind = 'exact') DESC, length(candidates.match_text) DESC, candidates.match_text
+    ORDER BY (candidates.match_kind = 'exact') DESC, length(candidates.match_text) DESC, candidates.match_text,
+             candidates.model
 ) = 1;
 
 CREATE OR REPLACE VIEW usage_priced AS
@@ -28,8 +29,11 @@ WITH joined AS (
         prices.effective_from AS price_effective_from,
         prices.input_per_mtok, prices.cache_read_per_mtok, prices.cache_write_per_mtok, prices.output_per_mtok,
         prices.batch_multiplier, prices.source_url AS price_source_url,
-        CASE WHEN usage.service_tier = 'batch' THEN prices.batch_multiplier ELSE CAST(1 AS DECIMAL(38, 6)) END
-            AS tier_multiplier
+        -- flex and priority have no price yet: such rows are unpriced rather than costed at the standard rate
+        CASE usage.service_tier
+            WHEN 'standard' THEN CAST(1 AS DECIMAL(38, 6))
+            WHEN 'batch' THEN prices.batch_multiplier
+        END AS tier_multiplier
     FROM usage
     LEFT JOIN usage_model_resolution AS resolution
            ON resolution.provider = usage.provider AND resolution.model = usage.model

@@ -46,7 +46,7 @@ checked AS (
             WHEN nullif(reported_cost, '') IS NOT NULL AND reported_amount IS NULL
                 THEN {'field': 'reported_cost', 'reason': '''' || reported_cost || ''' is not a decimal amount'}
             WHEN nullif(tags, '') IS NOT NULL AND tags_json IS NULL
-                THEN {'field': 'tags', 'reason': 'not a JSON object of strings'}
+                THEN {'field': 'tags', 'reason': 'not a JSON object'}
         END AS rejection
     FROM parsed
 )

@@ -143,8 +143,10 @@ FROM (
                 THEN {'field': 'metadata', 'reason': 'not a JSON object'}
             WHEN nullif(request_tags, '') IS NOT NULL AND tag_list IS NULL
                 THEN {'field': 'request_tags', 'reason': 'not a JSON array'}
-            WHEN prompt_count < 0 OR completion_count < 0
-                THEN {'field': 'prompt_tokens', 'reason': 'token counts cannot be negative'}
+            WHEN prompt_count < 0
+                THEN {'field': 'prompt_tokens', 'reason': 'cannot be negative'}
+            WHEN completion_count < 0
+                THEN {'field': 'completion_tokens', 'reason': 'cannot be negative'}
             WHEN model_written IS NULL
                 THEN {'field': 'model', 'reason': 'missing (and no model_group)'}
         END AS rejection
