@@ -108,4 +108,6 @@ def dump_database(path: Path, tables: tuple[str, ...] = DUMPED_TABLES) -> dict[s
 
 
 def table_counts(database: Database) -> dict[str, int]:
-    return {table: int(database.scalar(f"SELECT count(*) FROM {table}")) for table in ("usage", "quarantine", "sources")}
+    return {
+        table: int(database.scalar(f"SELECT count(*) FROM {table}")) for table in ("usage", "quarantine", "sources")
+    }

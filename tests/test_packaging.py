@@ -30,25 +30,37 @@ def test_built_wheel_runs_the_demo_from_a_fresh_virtualenv(tmp_path: Path) -> No
     target_site = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     )
     (target_site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
 
     located = subprocess.run(
-        [str(python), "-c", "import llmfinops, llmfinops.resources as r; print(llmfinops.__file__); print(r.pricing_dir())"],
-        check=True, capture_output=True, text=True, cwd=tmp_path,
-    ).stdout.splitlines()
+        [
+            str(python),
+            "-c",
+            "import llmfinops, llmfinops.resources as r; print(llmfinops.__file__); print(r.pricing_dir())",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout.split()
     assert located[0].startswith(str(environment)), "llmfinops was imported from the checkout, not the wheel"
-    assert "/_data/pricing" in located[1]
+    assert located[1].endswith("/llmfinops/_data/pricing")
 
     demo = subprocess.run(
         [str(environment / "bin" / "llmfinops"), "demo", "--out", str(tmp_path / "acme")],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert demo.returncode == 0, demo.stderr
     assert "Chargeback 2026-10" in demo.stdout

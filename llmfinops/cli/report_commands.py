@@ -17,6 +17,7 @@ from llmfinops.reports.build import build_chargeback, build_showback
 
 report_app = typer.Typer(
     help="Showback (the estimate) and chargeback (what each cost center pays) for one month.",
+    epilog="Example: llmfinops report chargeback --month 2026-10 --format json -o chargeback-2026-10.json",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

@@ -48,6 +48,7 @@ def migrate(database: Database) -> list[Migration]:
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, now()::TIMESTAMP)",
                 [migration.version, migration.name],
             )
+        database.execute(read_sql("macros.sql"))
         database.execute(read_sql("views.sql"))
     return pending
 

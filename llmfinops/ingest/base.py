@@ -7,7 +7,7 @@ file that turns the relation `raw_records(record_number, <fields>)` into canonic
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -76,6 +76,9 @@ class InputFormat:
     # Fields that may hold prompt or completion text. For a format that has any, a record that cannot even be
     # parsed is quarantined without its raw text, because that text may include a prompt.
     private_fields: frozenset[str] = field(default_factory=frozenset)
+    # JSON fields that are read but may also nest prompt text (LiteLLM's metadata can hold the proxied request):
+    # a quarantined row keeps only these keys of them.
+    quarantine_json_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def normalise_sql(self) -> str:
         return files("llmfinops.ingest").joinpath("sql", self.sql_file).read_text(encoding="utf-8")

@@ -57,4 +57,19 @@ LITELLM_SPEND_LOGS = InputFormat(
     sql_file="litellm_spend_logs.sql",
     detect=_detect,
     private_fields=frozenset({"messages", "response", "proxy_server_request"}),
+    # metadata may carry proxy_server_request, requester_metadata or error text (prompt text); keep what
+    # explains a rejection: attribution, tags and usage.
+    quarantine_json_keys={
+        "metadata": (
+            "user_api_key_alias",
+            "user_api_key_team_id",
+            "user_api_key_team_alias",
+            "user_api_key_user_id",
+            "user_api_key_project_id",
+            "spend_logs_metadata",
+            "usage_object",
+            "additional_usage_values",
+            "status",
+        )
+    },
 )

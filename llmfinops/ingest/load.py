@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from llmfinops.db.connection import Database
-from llmfinops.db.sqltext import quote_identifier
+from llmfinops.db.sqltext import quote_identifier, quote_literal
 from llmfinops.errors import InputError
 from llmfinops.ingest.base import USAGE_COLUMNS, InputFormat
 from llmfinops.ingest.containers import LOCATION_WORD, read_raw_records, sample_file
@@ -166,7 +166,7 @@ def _ingest_one(
         [source_id, location_word],
     )
     raw_fields = ", ".join(
-        f"{quote_identifier(name)} := raw_records.{quote_identifier(name)}" for name in input_format.fields
+        f"{quote_identifier(name)} := {_quarantined_field_sql(input_format, name)}" for name in input_format.fields
     )
     database.execute(
         f"""
@@ -255,3 +255,13 @@ def _reject_duplicates_within_file(database: Database, location_word: str) -> No
           AND normalised.reject_reason IS NULL
         """
     )
+
+
+def _quarantined_field_sql(input_format: InputFormat, name: str) -> str:
+    """A field as a quarantined row keeps it: whole, or for JSON that may nest prompt text, only the safe keys."""
+    column = f"raw_records.{quote_identifier(name)}"
+    kept_keys = input_format.quarantine_json_keys.get(name)
+    if not kept_keys:
+        return column
+    pairs = ", ".join(f"{quote_literal(key)}, CAST({column} AS JSON) -> {quote_literal(key)}" for key in kept_keys)
+    return f"CASE WHEN json_valid({column}) THEN CAST(json_object({pairs}) AS VARCHAR) END"

@@ -1,10 +1,5 @@
--- Public views (docs/schema.md). Recreated on every write open, so they always match the code.
-
--- Cost of a token count at a per-million price, times a tier multiplier; exact DECIMAL arithmetic, never DOUBLE
--- (DuckDB divides decimals as DOUBLE, so the per-token price is a multiplication by 0.000001).
-CREATE OR REPLACE MACRO token_cost(tokens, per_mtok, multiplier) AS
-    CAST(CAST(tokens AS DECIMAL(38, 0)) * (per_mtok * CAST(0.000001 AS DECIMAL(38, 6))) * multiplier
-         AS DECIMAL(38, 12));
+-- Public views (docs/schema.md). Recreated on every write open, so they always match the code; they use the
+-- macros of macros.sql.
 
 -- Each (provider, model name) seen in usage resolved once to a priced model: exact ids first, then the longest glob.
 CREATE OR REPLACE VIEW usage_model_resolution AS

@@ -7,11 +7,11 @@ WITH parsed AS (
         nullif(api_key, '') AS api_key,
         spend, prompt_tokens, completion_tokens, startTime, metadata, request_tags,
         TRY_CAST(spend AS DECIMAL(38, 12)) AS spend_amount,
-        TRY_CAST(prompt_tokens AS BIGINT) AS prompt_parsed,
-        TRY_CAST(completion_tokens AS BIGINT) AS completion_parsed,
+        whole_number(prompt_tokens) AS prompt_parsed,
+        whole_number(completion_tokens) AS completion_parsed,
         -- absent counts are 0 (the Prisma column default); unreadable ones are rejected below
-        coalesce(TRY_CAST(prompt_tokens AS BIGINT), 0) AS prompt_count,
-        coalesce(TRY_CAST(completion_tokens AS BIGINT), 0) AS completion_count,
+        coalesce(whole_number(prompt_tokens), 0) AS prompt_count,
+        coalesce(whole_number(completion_tokens), 0) AS completion_count,
         TRY_CAST(startTime AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS started_at,
         CASE WHEN json_valid(metadata) AND json_type(CAST(metadata AS JSON)) = 'OBJECT'
              THEN CAST(metadata AS JSON) END AS meta,
@@ -37,16 +37,14 @@ with_usage AS (
 counted AS (
     SELECT
         *,
-        coalesce(
-            TRY_CAST(usage_json ->> 'cache_read_input_tokens' AS BIGINT),
-            TRY_CAST(usage_json -> 'prompt_tokens_details' ->> 'cached_tokens' AS BIGINT),
-            0) AS cache_read_count,
-        coalesce(
-            TRY_CAST(usage_json ->> 'cache_creation_input_tokens' AS BIGINT),
-            TRY_CAST(usage_json -> 'prompt_tokens_details' ->> 'cache_creation_tokens' AS BIGINT),
-            0) AS cache_write_count,
-        coalesce(TRY_CAST(usage_json -> 'completion_tokens_details' ->> 'reasoning_tokens' AS BIGINT), 0)
-            AS reasoning_count,
+        coalesce(usage_json ->> 'cache_read_input_tokens', usage_json -> 'prompt_tokens_details' ->> 'cached_tokens')
+            AS cache_read_text,
+        coalesce(usage_json ->> 'cache_creation_input_tokens',
+                 usage_json -> 'prompt_tokens_details' ->> 'cache_creation_tokens') AS cache_write_text,
+        usage_json -> 'completion_tokens_details' ->> 'reasoning_tokens' AS reasoning_text,
+        coalesce(whole_number(cache_read_text), 0) AS cache_read_count,
+        coalesce(whole_number(cache_write_text), 0) AS cache_write_count,
+        coalesce(whole_number(reasoning_text), 0) AS reasoning_count,
         -- spend_logs_metadata entries first, then request_tags ("key:value" or a bare "key"); first key wins.
         coalesce(list_transform(json_keys(spend_logs_metadata),
                                 lambda tag_key: {'key': tag_key, 'value': spend_logs_metadata ->> tag_key}), [])
@@ -147,6 +145,12 @@ FROM (
                 THEN {'field': 'prompt_tokens', 'reason': 'cannot be negative'}
             WHEN completion_count < 0
                 THEN {'field': 'completion_tokens', 'reason': 'cannot be negative'}
+            WHEN (cache_read_text IS NOT NULL AND whole_number(cache_read_text) IS NULL)
+                 OR (cache_write_text IS NOT NULL AND whole_number(cache_write_text) IS NULL)
+                 OR (reasoning_text IS NOT NULL AND whole_number(reasoning_text) IS NULL)
+                 OR cache_read_count < 0 OR cache_write_count < 0 OR reasoning_count < 0
+                THEN {'field': 'metadata', 'reason': 'a cache or reasoning token count in usage_object is not a '
+                                                     'whole non-negative number'}
             WHEN model_written IS NULL
                 THEN {'field': 'model', 'reason': 'missing (and no model_group)'}
         END AS rejection

@@ -1,0 +1,12 @@
+-- SQL macros shared by the views and the ingest SQL. Recreated on every write open, with the views.
+
+-- Cost of a token count at a per-million price, times a tier multiplier; exact DECIMAL arithmetic, never DOUBLE
+-- (DuckDB divides decimals as DOUBLE, so the per-token price is a multiplication by 0.000001).
+CREATE OR REPLACE MACRO token_cost(tokens, per_mtok, multiplier) AS
+    CAST(CAST(tokens AS DECIMAL(38, 0)) * (per_mtok * CAST(0.000001 AS DECIMAL(38, 6))) * multiplier
+         AS DECIMAL(38, 12));
+
+-- A whole number written as text, or NULL: TRY_CAST would round '3.5' to 4 and read '1e3' as 1000, and a token
+-- count that is not a whole number is a defect to quarantine, not a value to guess.
+CREATE OR REPLACE MACRO whole_number(text) AS
+    CASE WHEN regexp_full_match(trim(text), '[+-]?[0-9]+') THEN TRY_CAST(trim(text) AS BIGINT) END;

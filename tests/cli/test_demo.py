@@ -1,0 +1,81 @@
+"""The demo workspace from the bundled sample data (acceptance criterion 13). Built once per session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from llmfinops.cli import app
+
+DEPARTMENTS = ("Engineering", "Marketing", "Support", "Sales", "Product", "Unallocated")
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    out = tmp_path_factory.mktemp("demo") / "acme"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out)])
+    return out, result
+
+
+def test_demo_prints_the_chargeback_of_every_department(demo: tuple[Path, Result]) -> None:
+    out, result = demo
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Chargeback 2026-10 (USD, basis: estimate)")
+    rows = {line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│")}
+    assert set(DEPARTMENTS) <= rows
+    assert "Total" in result.stdout
+    assert f"Demo workspace: {out}" in result.stderr
+    assert "litellm_spendlogs_2026-08.csv.gz: litellm_spend_logs:" in result.stderr
+
+
+def test_demo_workspace_works_with_sources(demo: tuple[Path, Result]) -> None:
+    out, _ = demo
+
+    result = CliRunner().invoke(app, ["-w", str(out), "sources", "--format", "json"])
+
+    assert result.exit_code == 0
+    sources = json.loads(result.stdout)
+    assert sorted(Path(source["path"]).name for source in sources) == [
+        "batch_jobs_2026-08_10.jsonl.gz",
+        "litellm_spend_logs_2026-10.json.gz",
+        "litellm_spendlogs_2026-08.csv.gz",
+        "litellm_spendlogs_2026-09.csv.gz",
+    ]
+    for source in sources:
+        assert source["rows_read"] == source["rows_loaded"] + source["rows_quarantined"] + source["rows_duplicate"]
+        assert source["rows_loaded"] > 1000
+
+
+def test_demo_workspace_showback_json(demo: tuple[Path, Result]) -> None:
+    out, _ = demo
+
+    result = CliRunner().invoke(app, ["-w", str(out), "report", "showback", "--month", "2026-10", "--format", "json"])
+
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["month"] == "2026-10"
+    assert [line["name"] for line in report["lines"]] == list(DEPARTMENTS)
+    assert all(isinstance(line["estimated_cost"], str) for line in report["lines"])
+    assert sum(json_decimal(line["estimated_cost"]) for line in report["lines"]) == json_decimal(
+        report["total_estimated_cost"]
+    )
+    assert json_decimal(report["lines"][-1]["estimated_cost"]) > 0  # the team-less playground key
+
+
+def json_decimal(text: str):
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path}: not empty.\nGive --out a new or empty folder.\n"
