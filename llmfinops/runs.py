@@ -17,12 +17,12 @@ def recorded_run(database: Database, command: str, arguments: dict[str, object])
         run_id = int(database.scalar("SELECT nextval('run_id_seq')"))
         database.execute(
             "INSERT INTO runs (run_id, command, arguments, started_at, outcome) VALUES (?, ?, ?, ?, 'running')",
-            [run_id, command, json.dumps(arguments, sort_keys=True, default=str), _utc_now()],
+            [run_id, command, json.dumps(arguments, sort_keys=True, default=str), utc_now()],
         )
         yield run_id
-        database.execute("UPDATE runs SET finished_at = ?, outcome = 'ok' WHERE run_id = ?", [_utc_now(), run_id])
+        database.execute("UPDATE runs SET finished_at = ?, outcome = 'ok' WHERE run_id = ?", [utc_now(), run_id])
 
 
-def _utc_now() -> datetime:
+def utc_now() -> datetime:
     # DuckDB's now() is the transaction's start, so the clock is read here.
     return datetime.now(UTC).replace(tzinfo=None)

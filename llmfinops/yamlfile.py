@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,18 @@ def decimal_field(
         limit = f" with at most {max_decimals} decimals" if max_decimals is not None else ""
         raise ConfigError(f"{location(path, mapping, key)}: {key}: {value!r} must be a non-negative decimal{limit}.")
     return amount
+
+
+def date_field(path: Path, mapping: LineDict, key: str, *, required: bool) -> date | None:
+    """A calendar date written as YYYY-MM-DD."""
+    value = mapping.get(key)
+    if value is None:
+        if required:
+            raise ConfigError(f"{location(path, mapping)}: {key}: missing.", f'Add `{key}: "YYYY-MM-DD"`.')
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ConfigError(f"{location(path, mapping, key)}: {key}: {value!r} is not a date (YYYY-MM-DD).") from error

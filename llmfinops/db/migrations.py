@@ -16,7 +16,10 @@ class Migration:
     sql_file: str
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", "001_initial.sql"),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", "001_initial.sql"),
+    Migration(2, "pricing engine: tiered rates, usage units, contracts, materialised costs", "002_pricing_engine.sql"),
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 

@@ -19,6 +19,7 @@ from llmfinops.errors import InputError
 from llmfinops.ingest.base import USAGE_COLUMNS, InputFormat
 from llmfinops.ingest.containers import LOCATION_WORD, read_raw_records, sample_file
 from llmfinops.ingest.registry import detect_format, format_named
+from llmfinops.prices.apply import price_source
 from llmfinops.runs import recorded_run
 
 _HASH_CHUNK = 1 << 20
@@ -188,7 +189,7 @@ def _ingest_one(
         """,
         [source_id],
     )
-    rows_loaded = int(database.scalar("SELECT count(*) FROM usage WHERE source_id = ?", [source_id]))
+    rows_loaded = price_source(database, source_id)
     rows_quarantined = int(database.scalar("SELECT count(*) FROM quarantine WHERE source_id = ?", [source_id]))
     rows_valid = int(database.scalar("SELECT count(*) FROM normalised WHERE reject_reason IS NULL"))
     rows_duplicate = rows_valid - rows_loaded

@@ -1,48 +1,89 @@
-"""Keep the database's `prices` and `price_model_names` tables equal to the price files."""
+"""Keep the database's price tables, model names and contracts equal to the files and finops.yaml."""
 
 from __future__ import annotations
 
 from llmfinops.db.connection import Database
-from llmfinops.prices.tables import PriceTables
+from llmfinops.prices.expand import expand_window, window_id
+from llmfinops.prices.setup import PricingSetup
+from llmfinops.prices.tables import RATE_KEYS
+from llmfinops.runs import utc_now
 
 
-def sync_prices(database: Database, tables: PriceTables) -> bool:
-    """Reload the price tables when the files changed; return whether they were reloaded."""
-    if database.scalar("SELECT tables_hash FROM prices_state") == tables.tables_hash:
+def sync_prices(database: Database, setup: PricingSetup) -> bool:
+    """Reload everything pricing reads when any of it changed; return whether it was reloaded.
+
+    Reloading never reprices: rows keep the cost they were priced at (and the hash of what priced them) until
+    `reprice` recomputes their month.
+    """
+    if database.scalar("SELECT pricing_hash FROM pricing_state") == setup.pricing_hash:
         return False
-    price_rows = [
+    models = setup.tables.models
+    window_rows = [
         (
+            window_id(model, window),
             model.provider,
             model.model,
             window.effective_from,
             window.effective_to,
-            window.input_per_mtok,
-            window.cache_read_per_mtok,
-            window.cache_write_per_mtok,
-            window.output_per_mtok,
-            window.batch_multiplier,
             model.currency,
             window.source_url,
             window.captured,
             str(model.price_file),
         )
-        for model in tables.models
+        for model in models
         for window in model.windows
     ]
-    name_rows = [
-        (model.provider, "exact", name, model.model)
-        for model in tables.models
-        for name in {model.model, *model.aliases}
-    ] + [(model.provider, "glob", pattern, model.model) for model in tables.models for pattern in model.patterns]
+    rate_rows = [
+        (
+            row.window_id,
+            row.service_tier,
+            row.context_tier,
+            row.min_prompt_tokens,
+            *(getattr(row.rates, key) for key in RATE_KEYS),
+        )
+        for model in models
+        for window in model.windows
+        for row in expand_window(model, window)
+    ]
+    exact_names = [
+        (model.provider, "exact", name, model.model, "price table")
+        for model in models
+        for name in sorted({model.model, *model.aliases})
+    ]
+    glob_names = [
+        (model.provider, "glob", pattern, model.model, "price table") for model in models for pattern in model.patterns
+    ]
+    workspace_names = [(alias.provider, "exact", alias.name, alias.model, "workspace") for alias in setup.model_aliases]
+    contract_rows = [
+        (
+            contract.position,
+            contract.provider,
+            contract.model_pattern,
+            contract.discount_percent,
+            contract.effective_from,
+            contract.effective_to,
+        )
+        for contract in setup.contracts
+    ]
     with database.transaction():
-        database.execute("DELETE FROM prices")
-        database.execute("DELETE FROM price_model_names")
-        database.execute("DELETE FROM prices_state")
-        if price_rows:
-            database.connection.executemany(
-                "INSERT INTO prices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", price_rows
-            )
-        if name_rows:
-            database.connection.executemany("INSERT INTO price_model_names VALUES (?, ?, ?, ?)", name_rows)
-        database.execute("INSERT INTO prices_state VALUES (?, now()::TIMESTAMP)", [tables.tables_hash])
+        for table in ("price_rates", "price_windows", "price_model_names", "contract_discounts", "pricing_state"):
+            database.execute(f"DELETE FROM {table}")
+        _insert(database, "price_windows", window_rows)
+        _insert(database, "price_rates", rate_rows)
+        _insert(
+            database,
+            "price_model_names (provider, match_kind, match_text, model, origin)",
+            exact_names + glob_names + workspace_names,
+        )
+        _insert(database, "contract_discounts", contract_rows)
+        database.execute(
+            "INSERT INTO pricing_state VALUES (?, ?, ?)",
+            [setup.pricing_hash, setup.tables.tables_hash, utc_now()],
+        )
     return True
+
+
+def _insert(database: Database, table: str, rows: list[tuple[object, ...]]) -> None:
+    if rows:
+        placeholders = ", ".join("?" * len(rows[0]))
+        database.connection.executemany(f"INSERT INTO {table} VALUES ({placeholders})", rows)

@@ -34,7 +34,8 @@ def test_every_money_column_of_every_table_and_view_is_decimal(store: Database) 
         ("usage_priced", "estimated_cost"),
         ("usage_priced", "input_cost"),
         ("prices", "input_per_mtok"),
-        ("prices", "batch_multiplier"),
+        ("prices", "cache_write_1h_per_mtok"),
+        ("usage_costs", "list_cost"),
     } <= names
 
 

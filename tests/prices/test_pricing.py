@@ -4,7 +4,6 @@ validation (acceptance criteria 3 and 7)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from llmfinops.db.connection import Database
 from llmfinops.errors import ConfigError
 from llmfinops.ingest.load import ingest_files
 from llmfinops.periods import parse_month
+from llmfinops.prices.apply import reprice_month
 from llmfinops.prices.tables import load_price_tables, parse_price_file
 from llmfinops.reports.build import build_showback
 from llmfinops.resources import pricing_dir
@@ -42,17 +42,21 @@ def _cost(input_tokens: int, cache_read: int, cache_write: int, output: int, pri
     ) / MTOK
 
 
+SONNET_ID = "anthropic/claude-sonnet-4-5"
+
+
 def test_bundled_sonnet_prices_are_the_ones_this_file_assumes() -> None:
     models = {model.model: model for model in parse_price_file(pricing_dir() / "anthropic.yaml")}
     window = models["claude-sonnet-4-5"].windows[-1]
 
-    assert (window.input_per_mtok, window.cache_read_per_mtok, window.cache_write_per_mtok, window.output_per_mtok) == (
+    rates = window.rates
+    assert (rates.input_per_mtok, rates.cache_read_per_mtok, rates.cache_write_per_mtok, rates.output_per_mtok) == (
         SONNET["input"],
         SONNET["cache_read"],
         SONNET["cache_write"],
         SONNET["output"],
     )
-    assert window.batch_multiplier == Decimal("0.5")
+    assert [(tier.name, tier.multiplier) for tier in window.tiers] == [("batch", Decimal("0.5"))]
 
 
 def test_cost_of_a_known_row_computed_by_hand(store: Database) -> None:
@@ -121,13 +125,27 @@ def test_effective_dated_window_change(make_workspace: Callable[..., Workspace],
     with open_store(workspace) as database:
         ingest_files(database, [tmp_path / "window.jsonl"])
         priced = database.fetchall(
-            "SELECT request_id, priced, estimated_cost, price_effective_from, price_source_url, unpriced_reason "
+            "SELECT request_id, priced, estimated_cost, price_window_id, price_source_url, unpriced_reason "
             "FROM usage_priced ORDER BY request_id"
         )
 
     assert priced == [
-        ("req-000001", True, Decimal("18.00"), datetime(2026, 1, 1), "https://example.com/old", None),
-        ("req-000002", True, Decimal("12.00"), datetime(2026, 10, 15), "https://example.com/new", None),
+        (
+            "req-000001",
+            True,
+            Decimal("18.00"),
+            "anthropic/claude-sonnet-4-5@2026-01-01",
+            "https://example.com/old",
+            None,
+        ),
+        (
+            "req-000002",
+            True,
+            Decimal("12.00"),
+            "anthropic/claude-sonnet-4-5@2026-10-15",
+            "https://example.com/new",
+            None,
+        ),
         (
             "req-000003",
             False,
@@ -139,17 +157,30 @@ def test_effective_dated_window_change(make_workspace: Callable[..., Workspace],
     ]
 
 
-def test_changing_a_price_file_reprices_on_next_open(make_workspace: Callable[..., Workspace], tmp_path: Path) -> None:
+def test_a_changed_price_file_changes_history_only_through_reprice(
+    make_workspace: Callable[..., Workspace], tmp_path: Path
+) -> None:
     workspace = make_workspace()
     write_canonical_jsonl(tmp_path / "one.jsonl", [canonical_row(1, input_tokens=1_000_000, output_tokens=0)])
     with open_store(workspace) as database:
         ingest_files(database, [tmp_path / "one.jsonl"])
         assert database.scalar("SELECT estimated_cost FROM usage_priced") == Decimal("3.00")
+        first_hash = database.scalar("SELECT pricing_hash FROM usage_priced")
 
     (workspace.pricing_dir / "anthropic_override.yaml").write_text(OVERRIDE.replace('"3.00"', '"4.00"'))
 
     with open_store(workspace) as database:
+        # Priced history stays as priced, with the hash of the tables that priced it...
+        assert database.scalar("SELECT estimated_cost FROM usage_priced") == Decimal("3.00")
+        assert database.scalar("SELECT pricing_hash FROM usage_priced") == first_hash
+        # ...until the month is repriced, which says what changed.
+        report = reprice_month(database, parse_month("2026-10"))
         assert database.scalar("SELECT estimated_cost FROM usage_priced") == Decimal("4.00")
+        assert database.scalar("SELECT pricing_hash FROM usage_priced") != first_hash
+    assert (report.rows, report.total_before, report.total_after) == (1, Decimal("3.00"), Decimal("4.00"))
+    assert [(model.model, model.estimated_before, model.estimated_after) for model in report.models] == [
+        ("claude-sonnet-4-5", Decimal("3.00"), Decimal("4.00"))
+    ]
 
 
 def _write_price_file(tmp_path: Path, text: str) -> Path:
@@ -168,7 +199,7 @@ def test_overlapping_windows_name_the_file_and_the_model(tmp_path: Path) -> None
         load_price_tables([folder])
 
     assert caught.value.message == (
-        f"{folder / 'local.yaml'}: model claude-sonnet-4-5: price windows overlap at 2026-10-15."
+        f"{folder / 'local.yaml'}:14: model claude-sonnet-4-5: price windows overlap at 2026-10-15."
     )
 
 

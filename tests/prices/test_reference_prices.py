@@ -34,9 +34,9 @@ def test_current_prices_match_the_litellm_price_map(price_file: str) -> None:
             continue
         window = model.windows[-1]
         for ours, theirs in COMPONENTS.items():
-            if entry.get(theirs) is None or (entry[theirs] == 0 and getattr(window, ours) is None):
+            if entry.get(theirs) is None or (entry[theirs] == 0 and getattr(window.rates, ours) is None):
                 continue
             # The reference writes per-token floats; their shortest repr is the decimal price.
-            assert getattr(window, ours) == Decimal(repr(entry[theirs])) * 1_000_000, (model.model, ours)
+            assert getattr(window.rates, ours) == Decimal(repr(entry[theirs])) * 1_000_000, (model.model, ours)
             compared += 1
     assert compared >= 6

@@ -1,10 +1,15 @@
 -- SQL macros shared by the views and the ingest SQL. Recreated on every write open, with the views.
 
--- Cost of a token count at a per-million price, times a tier multiplier; exact DECIMAL arithmetic, never DOUBLE
--- (DuckDB divides decimals as DOUBLE, so the per-token price is a multiplication by 0.000001).
-CREATE OR REPLACE MACRO token_cost(tokens, per_mtok, multiplier) AS
-    CAST(CAST(tokens AS DECIMAL(38, 0)) * (per_mtok * CAST(0.000001 AS DECIMAL(38, 6))) * multiplier
+-- Cost of a token count at a per-million price; exact DECIMAL arithmetic, never DOUBLE (DuckDB divides decimals as
+-- DOUBLE, so the per-token price is a multiplication by 0.000001). Rates carry 9 decimals, so the product is exact
+-- before it is rounded to the 12 decimals of a cost.
+CREATE OR REPLACE MACRO token_cost(tokens, per_mtok) AS
+    CAST(CAST(tokens AS DECIMAL(38, 0)) * (CAST(per_mtok AS DECIMAL(38, 9)) * CAST(0.000001 AS DECIMAL(38, 6)))
          AS DECIMAL(38, 12));
+
+-- Cost of a count of units (requests, images, searches) at a per-unit price.
+CREATE OR REPLACE MACRO unit_cost(units, per_unit) AS
+    CAST(CAST(units AS DECIMAL(38, 0)) * CAST(per_unit AS DECIMAL(38, 9)) AS DECIMAL(38, 12));
 
 -- A whole number written as text, or NULL: TRY_CAST would round '3.5' to 4 and read '1e3' as 1000, and a token
 -- count that is not a whole number is a defect to quarantine, not a value to guess.

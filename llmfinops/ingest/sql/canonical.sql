@@ -10,6 +10,11 @@ WITH parsed AS (
         whole_number(output_tokens) AS output_parsed,
         whole_number(reasoning_tokens) AS reasoning_parsed,
         whole_number(request_count) AS request_count_parsed,
+        whole_number(cache_write_1h_tokens) AS cache_write_1h_parsed,
+        whole_number(input_audio_tokens) AS input_audio_parsed,
+        whole_number(output_audio_tokens) AS output_audio_parsed,
+        whole_number(image_count) AS image_parsed,
+        whole_number(web_search_count) AS web_search_parsed,
         TRY_CAST(reported_cost AS DECIMAL(38, 12)) AS reported_amount,
         lower(coalesce(nullif(service_tier, ''), 'standard')) AS tier,
         CASE WHEN json_valid(tags) AND json_type(CAST(tags AS JSON)) = 'OBJECT' THEN CAST(tags AS JSON) END
@@ -36,6 +41,25 @@ checked AS (
                 THEN {'field': 'output_tokens', 'reason': '''' || output_tokens || ''' is not a count'}
             WHEN nullif(reasoning_tokens, '') IS NOT NULL AND (reasoning_parsed IS NULL OR reasoning_parsed < 0)
                 THEN {'field': 'reasoning_tokens', 'reason': '''' || reasoning_tokens || ''' is not a count'}
+            WHEN nullif(cache_write_1h_tokens, '') IS NOT NULL
+                 AND (cache_write_1h_parsed IS NULL OR cache_write_1h_parsed < 0)
+                THEN {'field': 'cache_write_1h_tokens', 'reason': '''' || cache_write_1h_tokens || ''' is not a count'}
+            WHEN nullif(input_audio_tokens, '') IS NOT NULL AND (input_audio_parsed IS NULL OR input_audio_parsed < 0)
+                THEN {'field': 'input_audio_tokens', 'reason': '''' || input_audio_tokens || ''' is not a count'}
+            WHEN nullif(output_audio_tokens, '') IS NOT NULL
+                 AND (output_audio_parsed IS NULL OR output_audio_parsed < 0)
+                THEN {'field': 'output_audio_tokens', 'reason': '''' || output_audio_tokens || ''' is not a count'}
+            WHEN nullif(image_count, '') IS NOT NULL AND (image_parsed IS NULL OR image_parsed < 0)
+                THEN {'field': 'image_count', 'reason': '''' || image_count || ''' is not a count'}
+            WHEN nullif(web_search_count, '') IS NOT NULL AND (web_search_parsed IS NULL OR web_search_parsed < 0)
+                THEN {'field': 'web_search_count', 'reason': '''' || web_search_count || ''' is not a count'}
+            WHEN coalesce(cache_write_1h_parsed, 0) > coalesce(cache_write_parsed, 0)
+                THEN {'field': 'cache_write_1h_tokens', 'reason': 'larger than cache_write_tokens, which include them'}
+            WHEN coalesce(input_audio_parsed, 0) > coalesce(input_parsed, 0)
+                THEN {'field': 'input_audio_tokens', 'reason': 'larger than input_tokens, which include them'}
+            WHEN coalesce(reasoning_parsed, 0) + coalesce(output_audio_parsed, 0) > coalesce(output_parsed, 0)
+                 AND coalesce(output_audio_parsed, 0) > 0
+                THEN {'field': 'output_audio_tokens', 'reason': 'with reasoning_tokens, larger than output_tokens'}
             WHEN coalesce(reasoning_parsed, 0) > coalesce(output_parsed, 0)
                 THEN {'field': 'reasoning_tokens', 'reason': 'larger than output_tokens, which include reasoning'}
             WHEN nullif(request_count, '') IS NOT NULL AND (request_count_parsed IS NULL OR request_count_parsed < 1)
@@ -66,6 +90,11 @@ SELECT
     coalesce(cache_write_parsed, 0) AS cache_write_tokens,
     coalesce(output_parsed, 0) AS output_tokens,
     coalesce(reasoning_parsed, 0) AS reasoning_tokens,
+    coalesce(cache_write_1h_parsed, 0) AS cache_write_1h_tokens,
+    coalesce(input_audio_parsed, 0) AS input_audio_tokens,
+    coalesce(output_audio_parsed, 0) AS output_audio_tokens,
+    coalesce(image_parsed, 0) AS image_count,
+    coalesce(web_search_parsed, 0) AS web_search_count,
     coalesce(request_count_parsed, 1) AS request_count,
     lower(coalesce(nullif(status, ''), 'success')) AS status,
     nullif(api_key_id, '') AS api_key_id,

@@ -42,9 +42,21 @@ counted AS (
         coalesce(usage_json ->> 'cache_creation_input_tokens',
                  usage_json -> 'prompt_tokens_details' ->> 'cache_creation_tokens') AS cache_write_text,
         usage_json -> 'completion_tokens_details' ->> 'reasoning_tokens' AS reasoning_text,
+        -- UNCONFIRMED key paths: Anthropic's usage.cache_creation.ephemeral_1h_input_tokens, as LiteLLM keeps it
+        -- under prompt_tokens_details.cache_creation_token_details or at the top of usage_object.
+        coalesce(
+            usage_json -> 'prompt_tokens_details' -> 'cache_creation_token_details' ->> 'ephemeral_1h_input_tokens',
+            usage_json -> 'cache_creation' ->> 'ephemeral_1h_input_tokens') AS cache_write_1h_text,
+        usage_json -> 'prompt_tokens_details' ->> 'audio_tokens' AS input_audio_text,
+        usage_json -> 'completion_tokens_details' ->> 'audio_tokens' AS output_audio_text,
+        usage_json -> 'server_tool_use' ->> 'web_search_requests' AS web_search_text,
         coalesce(whole_number(cache_read_text), 0) AS cache_read_count,
         coalesce(whole_number(cache_write_text), 0) AS cache_write_count,
         coalesce(whole_number(reasoning_text), 0) AS reasoning_count,
+        coalesce(whole_number(cache_write_1h_text), 0) AS cache_write_1h_count,
+        coalesce(whole_number(input_audio_text), 0) AS input_audio_count,
+        coalesce(whole_number(output_audio_text), 0) AS output_audio_count,
+        coalesce(whole_number(web_search_text), 0) AS web_search_count,
         -- spend_logs_metadata entries first, then request_tags ("key:value" or a bare "key"); first key wins.
         coalesce(list_transform(json_keys(spend_logs_metadata),
                                 lambda tag_key: {'key': tag_key, 'value': spend_logs_metadata ->> tag_key}), [])
@@ -103,6 +115,11 @@ SELECT
     cache_write_count AS cache_write_tokens,
     completion_count AS output_tokens,
     reasoning_count AS reasoning_tokens,
+    cache_write_1h_count AS cache_write_1h_tokens,
+    input_audio_count AS input_audio_tokens,
+    output_audio_count AS output_audio_tokens,
+    0 AS image_count,
+    web_search_count,
     1 AS request_count,
     CASE WHEN status_written IN ('failure', 'failed', 'error') THEN 'failure' ELSE status_written END AS status,
     api_key AS api_key_id,
@@ -148,9 +165,20 @@ FROM (
             WHEN (cache_read_text IS NOT NULL AND whole_number(cache_read_text) IS NULL)
                  OR (cache_write_text IS NOT NULL AND whole_number(cache_write_text) IS NULL)
                  OR (reasoning_text IS NOT NULL AND whole_number(reasoning_text) IS NULL)
-                 OR cache_read_count < 0 OR cache_write_count < 0 OR reasoning_count < 0
+                 OR (cache_write_1h_text IS NOT NULL AND whole_number(cache_write_1h_text) IS NULL)
+                 OR (input_audio_text IS NOT NULL AND whole_number(input_audio_text) IS NULL)
+                 OR (output_audio_text IS NOT NULL AND whole_number(output_audio_text) IS NULL)
+                 OR (web_search_text IS NOT NULL AND whole_number(web_search_text) IS NULL)
+                 OR least(cache_read_count, cache_write_count, reasoning_count, cache_write_1h_count,
+                          input_audio_count, output_audio_count, web_search_count) < 0
                 THEN {'field': 'metadata', 'reason': 'a cache or reasoning token count in usage_object is not a '
                                                      'whole non-negative number'}
+            WHEN reasoning_count + output_audio_count > completion_count
+                THEN {'field': 'completion_tokens', 'reason': 'smaller than its reasoning and audio tokens in metadata'}
+            WHEN cache_write_1h_count > cache_write_count
+                THEN {'field': 'metadata', 'reason': '1-hour cache writes exceed all cache writes in usage_object'}
+            WHEN input_audio_count > uncached_input_count
+                THEN {'field': 'prompt_tokens', 'reason': 'smaller than its audio tokens in metadata'}
             WHEN model_written IS NULL
                 THEN {'field': 'model', 'reason': 'missing (and no model_group)'}
         END AS rejection
