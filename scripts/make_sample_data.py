@@ -11,14 +11,17 @@ This script writes three months (2026-08 .. 2026-10) of its spend logs in the re
 * ``batch_jobs_2026-08_10.jsonl.gz`` -- OpenAI / Anthropic batch-API jobs that bypass the proxy, in
   llmfinops' canonical JSONL request format.
 
-Costs are computed from the token counts with the price tables in ``pricing/*.yaml``; request
-volumes are generated until each department/feature reaches its monthly spend target, so the
-October department totals land on the targets of the demo story (see ``sample_data/README.md``).
+Costs are computed from the token counts with the price tables in ``pricing/*.yaml``, read with the
+package's own loader (``llmfinops.prices.tables``) but costed by this script's own arithmetic, a
+cross-check of ``llmfinops/prices/sql/price_usage.sql`` (batch tier multiplier, long-context rates,
+1-hour cache writes). Request volumes are generated until each department/feature reaches its monthly
+spend target, so the October department totals land on the targets of the demo story (see
+``sample_data/README.md``).
 
 Deterministic: one seeded ``random.Random``, no wall clock, gzip with mtime=0 and no file name.
-Only the standard library and PyYAML are used.
+Needs the standard library and the llmfinops package (run it with the project's venv).
 
-Usage:  python scripts/make_sample_data.py [--out sample_data] [--pricing pricing] [--quiet]
+Usage:  python scripts/make_sample_data.py [--out sample_data] [--pricing pricing] [--quiet] [--routes]
 """
 
 from __future__ import annotations
@@ -33,13 +36,16 @@ import json
 import math
 import random
 import string
+import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from llmfinops.prices.tables import load_price_tables  # the one parser of pricing/*.yaml
 
 SEED = 20261031
 MONTHS = [(2026, 8), (2026, 9), (2026, 10)]
@@ -866,7 +872,7 @@ FEATURES = [
     ),
     Feature(
         "code-review",
-        800,
+        900,
         "engineering",
         0.27,
         "eng",
@@ -887,7 +893,7 @@ FEATURES = [
         "content-generator",
         900,
         "marketing",
-        0.58,
+        0.68,
         "mktg",
         {"cg-gpt5pro": [0.12, 0.22, 0.32], "cg-opus45": [0.38, 0.33, 0.30], "cg-gpt5": [0.50, 0.45, 0.38]},
     ),
@@ -895,28 +901,28 @@ FEATURES = [
         "seo-writer",
         700,
         "marketing",
-        0.28,
+        0.08,
         "mktg",
-        {"seo-gemini-pro": [0.65, 0.65, 0.65], "seo-gemini-flash": [0.35, 0.35, 0.35]},
+        {"seo-gemini-pro": [0.5, 0.5, 0.5], "seo-gemini-flash": [0.5, 0.5, 0.5]},
     ),
     Feature(
         "image-briefs",
-        400,
+        600,
         "marketing",
-        0.14,
+        0.24,
         "mktg",
         {"ib-gpt41": [0.5, 0.5, 0.5], "ib-gemini-flash": [0.5, 0.5, 0.5]},
     ),
     # support -- customer-facing chatbot with heavy prompt caching
     Feature(
         "chatbot",
-        900,
+        1300,
         "support",
-        0.72,
+        0.30,
         "support",
         {
-            "cb-sonnet45": [0.40, 0.40, 0.40],
-            "cb-haiku45": [0.25, 0.25, 0.25],
+            "cb-sonnet45": [0.30, 0.30, 0.30],
+            "cb-haiku45": [0.35, 0.35, 0.35],
             "cb-gpt41mini": [0.20, 0.20, 0.20],
             "cb-embed": [0.15, 0.15, 0.15],
         },
@@ -926,9 +932,9 @@ FEATURES = [
     ),
     Feature(
         "ticket-summarizer",
-        500,
+        900,
         "support",
-        0.28,
+        0.70,
         "support",
         {"ts-nova-pro": [0.45, 0.45, 0.45], "ts-nova-lite": [0.25, 0.25, 0.25], "ts-haiku45-us": [0.30, 0.30, 0.30]},
         hours="always",
@@ -943,16 +949,16 @@ FEATURES = [
         "research-assistant",
         300,
         "product",
-        0.70,
+        0.85,
         "product",
         {"ra-o3": [0.5, 0.5, 0.5], "ra-gemini-pro": [0.4, 0.4, 0.4], "ra-gpt5pro": [0.1, 0.1, 0.1]},
         session=(1, 3),
     ),
     Feature(
         "feedback-analyzer",
-        180,
+        350,
         "product",
-        0.30,
+        0.15,
         "product",
         {
             "fa-flash-lite": [0.30, 0.30, 0.30],
@@ -970,6 +976,20 @@ PLAYGROUND_SHARE = 0.053  # share of all LiteLLM requests that come from the tea
 FAILURE_P = 0.03
 SPEND_DRIFT_P = 0.02  # share of rows whose LiteLLM `spend` differs from our computed cost
 MISTRAL_PER_MONTH = 14  # research-assistant calls to an unpriced model
+
+# Models that have, or may get, a long-context price tier (the WHOLE request at higher rates once its prompt
+# crosses a threshold, 200K tokens for these): Claude Sonnet 4.5 (Anthropic and Bedrock) and Gemini 2.5 Pro.
+# Globs over the price-table model id. Rows on them, and on any model whose price window has a `long_context`
+# tier, are real single model calls, never aggregated turns (see calibrate_turns and README).
+LONG_CONTEXT_MODELS = ("*claude-sonnet-4-5*", "gemini-2.5-pro*")
+DEFAULT_LONG_CONTEXT_THRESHOLD = 200_000  # used while the price table has no long_context tier for the model
+LONG_CONTEXT_P = 0.035  # share of those single calls that are genuine long-context requests above the threshold
+LONG_CONTEXT_EXTRA = (120_000, 0.7)  # tokens above the threshold of such a request: lognormal median / sigma
+LONG_CONTEXT_MAX = 950_000  # the 1M-token context window (Sonnet 4.5 1M beta, Gemini 2.5 Pro)
+# October only: Anthropic coding-agent requests whose cache writes use the 1-hour TTL (prompt caching with
+# `"ttl": "1h"`); priced at cache_write_1h_per_mtok.
+CACHE_1H_P = 0.03
+CACHE_1H_ROUTES = ("cc-opus45", "cc-sonnet45")
 
 # Batch jobs (not through the proxy): (feature, provider, model, jobs per month, rows per job,
 #  prompt median, output median, cache_read share, reasoning share, team slug or None)
@@ -1016,44 +1036,44 @@ BATCH_JOBS = [
 # ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PriceWindow:
-    start: date
-    end: date | None
-    inp: Decimal
-    cache_read: Decimal | None
-    cache_write: Decimal | None
-    out: Decimal | None
-    batch: Decimal | None
+# Rate fields the generator prices with (USD per million tokens), as named in pricing/*.yaml.
+_RATE_FIELDS = (
+    "input_per_mtok",
+    "cache_read_per_mtok",
+    "cache_write_per_mtok",
+    "cache_write_1h_per_mtok",
+    "output_per_mtok",
+    "reasoning_per_mtok",
+)
+_COMPONENT_Q = Decimal("0.000000000001")  # price_usage.sql rounds each component to 12 decimals
+
+
+class Unpriced(Exception):
+    """The price tables cannot price this request (price_usage.sql would leave it unpriced)."""
 
 
 class PriceBook:
+    """Price look-up over ``llmfinops.prices.tables.load_price_tables`` (the one parser of pricing/*.yaml).
+
+    The cost arithmetic is the generator's own, an independent cross-check of ``price_usage.sql``, and follows
+    the same rules: the window in effect at the request's timestamp; above a window's
+    ``long_context.above_prompt_tokens`` (prompt = uncached + cache read + cache write) the WHOLE request uses
+    the long-context rates (each rate the tier leaves unset keeps the base rate); then a service tier's
+    multiplier on every token rate, then the tier's explicit rates; 1-hour cache writes at
+    ``cache_write_1h_per_mtok``; reasoning apart only where ``reasoning_per_mtok`` is set; a rate the request
+    needs but the window lacks leaves the request unpriced (never costed at zero or at another rate).
+    """
+
     def __init__(self, pricing_dir: Path):
-        self.models: dict[tuple[str, str], list[PriceWindow]] = {}
+        self.tables = load_price_tables([pricing_dir])
+        self.models = {(m.provider, m.model): m for m in self.tables.models}
         self.alias: dict[tuple[str, str], str] = {}
         self.patterns: list[tuple[str, str, str]] = []
-        for path in sorted(pricing_dir.glob("*.yaml")):
-            doc = yaml.safe_load(path.read_text())
-            prov = doc["provider"]
-            for m in doc["models"]:
-                key = (prov, m["model"])
-                self.alias[(prov, m["model"].lower())] = m["model"]
-                for a in m.get("aliases") or []:
-                    self.alias[(prov, a.lower())] = m["model"]
-                for p in m.get("patterns") or []:
-                    self.patterns.append((prov, p, m["model"]))
-                self.models[key] = [
-                    PriceWindow(
-                        date.fromisoformat(w["effective_from"]),
-                        date.fromisoformat(w["effective_to"]) if w["effective_to"] else None,
-                        Decimal(w["input_per_mtok"]),
-                        _dec(w["cache_read_per_mtok"]),
-                        _dec(w["cache_write_per_mtok"]),
-                        _dec(w["output_per_mtok"]),
-                        _dec(w["batch_multiplier"]),
-                    )
-                    for w in m["prices"]
-                ]
+        for m in self.tables.models:
+            for name in (m.model, *m.aliases):
+                self.alias[(m.provider, name.lower())] = m.model
+            for pat in m.patterns:
+                self.patterns.append((m.provider, pat.lower(), m.model))
 
     def resolve(self, provider: str, model: str) -> str | None:
         m = model.lower()
@@ -1064,36 +1084,85 @@ class PriceBook:
                 return canon
         return None
 
-    def window(self, provider: str, model: str, day: date) -> PriceWindow | None:
+    def window(self, provider: str, model: str, ts: datetime):
         canon = self.resolve(provider, model)
         if canon is None:
             return None
-        for w in self.models[(provider, canon)]:
-            if w.start <= day and (w.end is None or day < w.end):
+        moment = ts.astimezone(UTC).replace(tzinfo=None)
+        for w in self.models[(provider, canon)].windows:
+            if w.effective_from <= moment and (w.effective_to is None or moment < w.effective_to):
                 return w
         return None
 
-    def cost(self, provider, model, day, inp, cread, cwrite, out, batch=False) -> Decimal | None:
-        w = self.window(provider, model, day)
+    def long_context_threshold(self, provider: str, model: str, ts: datetime) -> int | None:
+        w = self.window(provider, model, ts)
+        return w.long_context.above_prompt_tokens if w is not None and w.long_context is not None else None
+
+    def has_long_context(self, provider: str, model: str) -> bool:
+        canon = self.resolve(provider, model)
+        return canon is not None and any(w.long_context is not None for w in self.models[(provider, canon)].windows)
+
+    @staticmethod
+    def rates(w, prompt_tokens: int, tier: str = "standard") -> tuple[dict[str, Decimal | None], bool]:
+        """Effective rates of one request, and whether they are the long-context ones."""
+        rates = {k: getattr(w.rates, k) for k in _RATE_FIELDS}
+        is_long = w.long_context is not None and prompt_tokens > w.long_context.above_prompt_tokens
+        if is_long:
+            for k in _RATE_FIELDS:
+                v = getattr(w.long_context.rates, k)
+                if v is not None:
+                    rates[k] = v
+        if tier != "standard":
+            t = next((t for t in w.tiers if t.name == tier), None)
+            if t is None:
+                raise Unpriced(f"no {tier} price")
+            if t.multiplier is not None:
+                rates = {k: None if v is None else v * t.multiplier for k, v in rates.items()}
+            for k in _RATE_FIELDS:
+                v = getattr(t.rates, k)
+                if v is not None:
+                    rates[k] = v
+        return rates, is_long
+
+    def cost(
+        self,
+        provider: str,
+        model: str,
+        ts: datetime,
+        inp: int,
+        cread: int,
+        cwrite: int,
+        out: int,
+        *,
+        cwrite_1h: int = 0,
+        reasoning: int = 0,
+        tier: str = "standard",
+    ) -> Decimal | None:
+        """List cost in USD, or None when the tables cannot price the request (as price_usage.sql)."""
+        w = self.window(provider, model, ts)
         if w is None:
             return None
-        c = inp * w.inp
-        if cread:
-            c += cread * (w.cache_read if w.cache_read is not None else w.inp)
-        if cwrite:
-            c += cwrite * (w.cache_write if w.cache_write is not None else w.inp)
-        if out:
-            c += out * (w.out or 0)
-        c /= MTOK
-        if batch:
-            if w.batch is None:
-                raise ValueError(f"no batch price for {provider}/{model}")
-            c *= w.batch
-        return c
-
-
-def _dec(v) -> Decimal | None:
-    return None if v is None else Decimal(str(v))
+        try:
+            rates, _ = self.rates(w, inp + cread + cwrite, tier)
+        except Unpriced:
+            return None
+        apart = reasoning if rates["reasoning_per_mtok"] is not None else 0
+        parts = [
+            (inp, "input_per_mtok"),
+            (cread, "cache_read_per_mtok"),
+            (cwrite - cwrite_1h, "cache_write_per_mtok"),
+            (cwrite_1h, "cache_write_1h_per_mtok"),
+            (out - apart, "output_per_mtok"),
+            (apart, "reasoning_per_mtok"),
+        ]
+        total = Decimal(0)
+        for tokens, key in parts:
+            if not tokens:
+                continue
+            if rates[key] is None:
+                return None
+            total += (tokens * rates[key] / MTOK).quantize(_COMPONENT_Q, rounding=ROUND_HALF_UP)
+        return total
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1213,19 +1282,38 @@ ERRORS = [
 class Usage:
     prompt_total: int  # all input tokens incl. cache read and cache write
     cache_read: int
-    cache_write: int
+    cache_write: int  # all cache writes, 1-hour ones included
     output: int
     reasoning: int
+    cache_write_1h: int = 0  # the part of cache_write written with the 1-hour TTL (Anthropic)
 
     @property
     def uncached(self) -> int:
         return self.prompt_total - self.cache_read - self.cache_write
 
 
-def draw_usage(g: Gen, route: Route) -> Usage:
+def draw_prompt(g: Gen, route: Route, long_from: int | None) -> int:
+    """All input tokens of one model call.
+
+    ``long_from`` (single calls on a model with a long-context tier): the call stays at or below that threshold,
+    redrawn rather than clamped, except for a share LONG_CONTEXT_P of genuine long-context requests above it.
+    """
+    if long_from is None:
+        return g.lognorm(route.ctx_median, route.ctx_sigma, 400, route.ctx_max)
+    if g.r.random() < LONG_CONTEXT_P:
+        return long_from + g.lognorm(LONG_CONTEXT_EXTRA[0], LONG_CONTEXT_EXTRA[1], 1_000, LONG_CONTEXT_MAX - long_from)
+    cap = min(route.ctx_max, long_from)
+    for _ in range(50):
+        v = int(route.ctx_median * math.exp(g.r.gauss(0.0, route.ctx_sigma)))
+        if 400 <= v <= cap:
+            return v
+    return min(cap, max(400, v))
+
+
+def draw_usage(g: Gen, route: Route, long_from: int | None = None) -> Usage:
     if route.call_type == "aembedding":
         return Usage(g.lognorm(route.ctx_median, route.ctx_sigma, 8, route.ctx_max), 0, 0, 0, 0)
-    total = g.lognorm(route.ctx_median, route.ctx_sigma, 400, route.ctx_max)
+    total = draw_prompt(g, route, long_from)
     cread = cwrite = 0
     if route.cache_hit_p and g.r.random() < route.cache_hit_p:
         cread = int(total * g.r.uniform(*route.cache_read))
@@ -1235,6 +1323,7 @@ def draw_usage(g: Gen, route: Route) -> Usage:
         cwrite = int(total * g.r.uniform(*route.cache_write))
         if cread == 0:  # first call of a prefix writes the whole cacheable prefix
             cwrite = int(total * g.r.uniform(0.5, 0.85))
+        cwrite = min(cwrite, total - cread)  # reads + writes never exceed the prompt
     out = g.lognorm(route.out_median, route.out_sigma, 16, route.out_max)
     reasoning = 0
     if route.reasoning:
@@ -1267,6 +1356,26 @@ class Ctx:
     prices: PriceBook
     team_ids: dict[str, str]
     model_ids: dict[str, str]
+    single: dict[str, int] = field(default_factory=dict)  # single-call route -> long-context threshold
+
+
+def single_call_routes(prices: PriceBook) -> dict[str, int]:
+    """Routes whose rows are single model calls: models that have or may get a long-context tier."""
+    out = {}
+    for r in ROUTES.values():
+        canon = prices.resolve(r.provider, r.model)
+        if canon is None:
+            continue
+        if prices.has_long_context(r.provider, r.model) or any(
+            fnmatch.fnmatchcase(canon, pat) for pat in LONG_CONTEXT_MODELS
+        ):
+            thresholds = [
+                w.long_context.above_prompt_tokens
+                for w in prices.models[(r.provider, canon)].windows
+                if w.long_context is not None
+            ]
+            out[r.name] = min(thresholds, default=DEFAULT_LONG_CONTEXT_THRESHOLD)
+    return out
 
 
 def make_request_id(g: Gen, route: Route, failed: bool) -> str:
@@ -1293,14 +1402,36 @@ def build_row(
     session_id: str | None,
     failed: bool,
     turns: int = 1,
+    cache_1h_p: float = 0.0,
 ) -> dict:
     """One LiteLLM_SpendLogs row as Python values (dict in schema column order) + private fields."""
     g = c.g
-    usage = Usage(0, 0, 0, 0, 0) if failed else draw_agg_usage(g, route, turns)
+    single = route.name in c.single
+    if single:
+        turns = 1
+    if failed:
+        usage = Usage(0, 0, 0, 0, 0)
+    elif single:
+        usage = draw_usage(g, route, long_from=c.single[route.name])
+    else:
+        usage = draw_agg_usage(g, route, turns)
+    if cache_1h_p and usage.cache_write and g.r.random() < cache_1h_p:
+        # prompt caching with the 1-hour TTL: all of the request's writes, or the long-lived part of its prefix
+        usage.cache_write_1h = (
+            usage.cache_write if g.r.random() < 0.5 else int(usage.cache_write * g.r.uniform(0.4, 0.9))
+        )
     cost = None
     if not failed:
         cost = c.prices.cost(
-            route.provider, route.model, ts.date(), usage.uncached, usage.cache_read, usage.cache_write, usage.output
+            route.provider,
+            route.model,
+            ts,
+            usage.uncached,
+            usage.cache_read,
+            usage.cache_write,
+            usage.output,
+            cwrite_1h=usage.cache_write_1h,
+            reasoning=usage.reasoning,
         )
     # LiteLLM token columns
     # Current LiteLLM (>= 1.78) logs prompt_tokens inclusive of cache reads and cache writes for every call
@@ -1313,14 +1444,36 @@ def build_row(
     # LiteLLM's own spend figure
     if failed:
         spend = 0.0
+    elif cost is None and usage.cache_write_1h:
+        # pricing/ has no 1-hour cache-write price: unpriced here (as in price_usage.sql); LiteLLM's own map
+        # bills the 1-hour write at Anthropic's 2x the input price
+        w = c.prices.window(route.provider, route.model, ts)
+        rates, _ = c.prices.rates(w, usage.prompt_total)
+        base = c.prices.cost(
+            route.provider,
+            route.model,
+            ts,
+            usage.uncached,
+            usage.cache_read,
+            usage.cache_write - usage.cache_write_1h,
+            usage.output,
+            reasoning=usage.reasoning,
+        )
+        spend = float(base + usage.cache_write_1h * 2 * rates["input_per_mtok"] / MTOK)
     elif cost is None:
         spend = 0.0  # model missing from LiteLLM's price map too
     else:
         spend_d = cost
         if g.r.random() < SPEND_DRIFT_P:
             if usage.cache_write:  # stale map: cache writes billed as plain input
-                w = c.prices.window(route.provider, route.model, ts.date())
-                spend_d = cost - usage.cache_write * (w.cache_write - w.inp) / MTOK
+                w = c.prices.window(route.provider, route.model, ts)
+                rates, _ = c.prices.rates(w, usage.prompt_total)
+                n5m = usage.cache_write - usage.cache_write_1h
+                spend_d = cost - n5m * (rates["cache_write_per_mtok"] - rates["input_per_mtok"]) / MTOK
+                if usage.cache_write_1h:
+                    spend_d -= (
+                        usage.cache_write_1h * (rates["cache_write_1h_per_mtok"] - rates["input_per_mtok"]) / MTOK
+                    )
             else:
                 spend_d = cost * Decimal(str(round(g.r.choice([0.9, 0.92, 0.95, 1.05, 1.08, 1.1]), 2)))
         spend = float(spend_d)
@@ -1360,6 +1513,11 @@ def build_row(
             uo["prompt_tokens_details"] = {"cached_tokens": usage.cache_read}
             if route.reasoning:
                 uo["completion_tokens_details"] = {"reasoning_tokens": usage.reasoning}
+            if usage.cache_write_1h:
+                uo["prompt_tokens_details"]["cache_creation_token_details"] = {
+                    "ephemeral_5m_input_tokens": usage.cache_write - usage.cache_write_1h,
+                    "ephemeral_1h_input_tokens": usage.cache_write_1h,
+                }
             if route.cache_write[1] > 0 or route.call_type == "anthropic_messages":
                 uo["cache_read_input_tokens"] = usage.cache_read
                 uo["cache_creation_input_tokens"] = usage.cache_write
@@ -1399,7 +1557,16 @@ def build_row(
         "agent_id": None,
         "proxy_server_request": {},
     }
-    return {"row": row, "cost": cost or Decimal(0), "team": team, "priced": cost is not None or failed}
+    return {
+        "row": row,
+        "cost": cost or Decimal(0),
+        "team": team,
+        "priced": cost is not None or failed,
+        "usage": usage,
+        "route": route.name,
+        "single": single,
+        "long": (not failed and single and usage.prompt_total > c.single[route.name]),
+    }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1407,31 +1574,47 @@ def build_row(
 # ----------------------------------------------------------------------------------------------
 
 
-def calibrate_turns(prices: PriceBook) -> None:
+TURNS_SIGMA = 0.45  # lognormal spread of the turns aggregated into one logged request
+
+
+def calibrate_turns(prices: PriceBook, single: dict[str, int]) -> None:
     """Set Feature.turns_median so that October lands near Feature.rows_oct rows.
 
-    Each logged request aggregates the usage of several model turns (tool-calling loop), so that a
-    realistic monthly spend fits in a few thousand rows. Uses its own seeded RNG.
+    Rows on single-call routes (models with a long-context tier) are one model call each. Every other logged
+    request aggregates the usage of several model turns (tool-calling loop), so that a realistic monthly spend
+    fits in a few thousand rows; the turn count is what makes up the feature's spend target. Uses its own
+    seeded RNG.
     """
     cg = Gen(SEED + 1)
-    day = date(2026, 10, 15)
+    ts = datetime(2026, 10, 15, 12, tzinfo=UTC)
     for f in FEATURES:
-        mean_turn = Decimal(0)
+        single_part = agg_part = Decimal(0)
         for rname, w in f.routes.items():
             r = ROUTES[rname]
             n = 400
-            tot = sum(
-                (
-                    prices.cost(r.provider, r.model, day, u.uncached, u.cache_read, u.cache_write, u.output)
-                    for u in (draw_usage(cg, r) for _ in range(n))
-                ),
-                Decimal(0),
-            )
-            mean_turn += Decimal(str(w[-1])) * tot / n
-        mean_turn /= Decimal(str(sum(w[-1] for w in f.routes.values())))
+            tot = Decimal(0)
+            for _ in range(n):
+                u = draw_usage(cg, r, long_from=single.get(rname))
+                tot += prices.cost(
+                    r.provider,
+                    r.model,
+                    ts,
+                    u.uncached,
+                    u.cache_read,
+                    u.cache_write,
+                    u.output,
+                    reasoning=u.reasoning,
+                )
+            mean = Decimal(str(w[-1])) * tot / n
+            if rname in single:
+                single_part += mean
+            else:
+                agg_part += mean
+        wsum = Decimal(str(sum(w[-1] for w in f.routes.values())))
         target = Decimal(DEPARTMENTS[f.dept][-1]) * Decimal(str(f.share))
         per_row = target / (f.rows_oct * Decimal("0.97"))  # 3 % failed rows cost nothing
-        k = float(per_row / mean_turn) / math.exp(0.45**2 / 2)  # lognormal mean -> median
+        need = per_row * wsum - single_part  # what the aggregated routes must carry per row
+        k = float(need / agg_part) / math.exp(TURNS_SIGMA**2 / 2) if agg_part else 1.0  # lognormal mean -> median
         f.turns_median = max(1.0, k)
 
 
@@ -1462,7 +1645,11 @@ def gen_batch(c: Ctx, year: int, month: int) -> list[dict]:
                 outt = g.lognorm(job["out"][0], job["out"][1], 32, job["out"][2])
                 reasoning = int(outt * g.r.uniform(*job["reasoning"])) if job["reasoning"] else 0
                 inp = total - cread - cwrite
-                cost = c.prices.cost(job["provider"], job["model"], ts.date(), inp, cread, cwrite, outt, batch=True)
+                cost = c.prices.cost(
+                    job["provider"], job["model"], ts, inp, cread, cwrite, outt, reasoning=reasoning, tier="batch"
+                )
+                if cost is None:
+                    raise SystemExit(f"batch job {job['feature']}: no batch price for {job['provider']}/{job['model']}")
                 reported = cost
                 if job["provider"] == "anthropic":
                     reported = None  # Anthropic batch results carry usage but no cost
@@ -1535,7 +1722,9 @@ def gen_month(c: Ctx, year: int, month: int, batch_rows: list[dict]) -> list[dic
                 if ts.month != month:
                     break
                 failed = g.r.random() < FAILURE_P
-                turns_n = max(1, min(round(3 * f.turns_median), round(f.turns_median * math.exp(g.r.gauss(0.0, 0.45)))))
+                turns_n = max(
+                    1, min(round(3 * f.turns_median), round(f.turns_median * math.exp(g.r.gauss(0.0, TURNS_SIGMA))))
+                )
                 r = build_row(
                     c,
                     route,
@@ -1549,6 +1738,7 @@ def gen_month(c: Ctx, year: int, month: int, batch_rows: list[dict]) -> list[dic
                     session_id=session_id,
                     failed=failed,
                     turns=turns_n,
+                    cache_1h_p=CACHE_1H_P if month == 10 and route.name in CACHE_1H_ROUTES else 0.0,
                 )
                 rows.append(r)
                 spent += r["cost"]
@@ -1768,6 +1958,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "sample_data")
     ap.add_argument("--pricing", type=Path, default=ROOT / "pricing")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--routes", action="store_true", help="also print October rows and cost per route")
     args = ap.parse_args(argv)
 
     g = Gen(SEED)
@@ -1775,10 +1966,14 @@ def main(argv=None) -> int:
     for r in ROUTES.values():  # every route except the deliberate unpriced one must be priced
         if r.provider != "mistral" and prices.resolve(r.provider, r.model) is None:
             raise SystemExit(f"route {r.name}: {r.provider}/{r.model} not in pricing/")
+    mistral = ROUTES["ra-mistral"]
+    if prices.resolve(mistral.provider, mistral.model) is not None:  # the documented unpriced-model defect
+        raise SystemExit(f"{mistral.provider}/{mistral.model} must stay absent from pricing/ (deliberate defect)")
     team_ids = {slug: g.uuid4() for slug in DEPARTMENTS}
     model_ids = {name: g.uuid4() for name in ROUTES}
-    c = Ctx(g, prices, team_ids, model_ids)
-    calibrate_turns(prices)
+    single = single_call_routes(prices)
+    c = Ctx(g, prices, team_ids, model_ids, single)
+    calibrate_turns(prices, single)
 
     args.out.mkdir(parents=True, exist_ok=True)
     summary: dict[tuple[str, int], Decimal] = {}
@@ -1801,7 +1996,12 @@ def main(argv=None) -> int:
             name = f"litellm_spendlogs_{year}-{month:02d}.csv.gz"
             (args.out / name).write_bytes(gz(write_csv(rows, defects)))
         else:
-            cand = [i for i, r in enumerate(rows) if r["row"]["status"] == "success" and r["team"]]
+            # a mid-priced marketing row, so the demo's marketing line shows what one quarantined row costs
+            cand = [
+                i
+                for i, r in enumerate(rows)
+                if r["row"]["status"] == "success" and r["team"] == "marketing" and Decimal(3) <= r["cost"] < Decimal(4)
+            ]
             bad = g.r.choice(cand)
             stats["bad_spend"] = (rows[bad]["row"]["request_id"], rows[bad]["cost"])
             name = f"litellm_spend_logs_{year}-{month:02d}.json.gz"
@@ -1813,11 +2013,11 @@ def main(argv=None) -> int:
     counts[bname] = len(all_batch)
 
     if not args.quiet:
-        print_summary(summary, counts, stats, args.out)
+        print_summary(summary, counts, stats, args.out, args.routes)
     return 0
 
 
-def print_summary(summary, counts, stats, out: Path) -> None:
+def print_summary(summary, counts, stats, out: Path, show_routes: bool = False) -> None:
     months = [m for _, m in MONTHS]
     print("Computed cost (pricing/*.yaml) per department, USD -- LiteLLM + batch rows")
     head = "".join(f"{f'2026-{m:02d}':>12}" for m in months)
@@ -1848,6 +2048,28 @@ def print_summary(summary, counts, stats, out: Path) -> None:
             f"2026-{m:02d}: {n} rows, {fail} failed ({fail / n:.1%}), {nt} no-team ({nt / n:.1%}), "
             f"{unpriced} unpriced, {drift} with spend != computed ({drift / n:.1%})"
         )
+        ok_single = [r for r in rows if r["single"] and r["row"]["status"] == "success"]
+        n_long = sum(1 for r in ok_single if r["long"])
+        long_cost = sum((r["cost"] for r in ok_single if r["long"]), Decimal(0))
+        h1 = [r for r in rows if r["usage"].cache_write_1h]
+        print(
+            f"         {len(ok_single)} successful single calls on long-context models, {n_long} above the threshold "
+            f"({n_long / max(1, len(ok_single)):.1%}, {long_cost:,.2f} USD); {len(h1)} with 1-hour cache writes "
+            f"({sum(1 for r in h1 if not r['priced'])} unpriced)"
+        )
+    if show_routes:
+        oct_rows = stats[months[-1]]
+        print(f"{'route (Oct)':<22}{'rows':>7}{'USD':>11}{'USD/row':>9}{'median prompt':>15}{'max prompt':>12}")
+        for name in ROUTES:
+            rr = [r for r in oct_rows if r["route"] == name and r["row"]["status"] == "success"]
+            if not rr:
+                continue
+            cost = sum((r["cost"] for r in rr), Decimal(0))
+            prompts = sorted(r["usage"].prompt_total for r in rr)
+            print(
+                f"{name:<22}{len(rr):>7}{cost:>11,.2f}{cost / len(rr):>9.3f}{prompts[len(prompts) // 2]:>15,}"
+                f"{prompts[-1]:>12,}"
+            )
     print("turns per request (median):", {f.slug: round(f.turns_median, 1) for f in FEATURES})
     print("defects (Aug CSV):", stats.get("defects"))
     print("bad spend (Oct JSON):", stats.get("bad_spend"))

@@ -84,6 +84,10 @@ def sync_prices(database: Database, setup: PricingSetup) -> bool:
 
 
 def _insert(database: Database, table: str, rows: list[tuple[object, ...]]) -> None:
-    if rows:
-        placeholders = ", ".join("?" * len(rows[0]))
-        database.connection.executemany(f"INSERT INTO {table} VALUES ({placeholders})", rows)
+    """Many rows per statement: DuckDB's executemany runs one statement per row, which is slow for ~2,000 rates."""
+    chunk = 500
+    for start in range(0, len(rows), chunk):
+        batch = rows[start : start + chunk]
+        placeholders = "(" + ", ".join("?" * len(batch[0])) + ")"
+        values = [value for row in batch for value in row]
+        database.execute(f"INSERT INTO {table} VALUES {', '.join([placeholders] * len(batch))}", values)

@@ -13,7 +13,7 @@ from rich.table import Table
 from llmfinops.reports.build import ChargebackReport, ShowbackReport
 
 
-def _money(amount: Decimal | None) -> str:
+def format_money(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:,.2f}"
 
 
@@ -26,7 +26,7 @@ def _tokens(number: int) -> str:
     return f"{number / 1_000_000:,.1f}M" if number >= 100_000 else f"{number:,}"
 
 
-def _to_text(*tables: Table, notes: Sequence[str] = (), width: int = 120) -> str:
+def render_tables(*tables: Table, notes: Sequence[str] = (), width: int = 120) -> str:
     """Tables at a fixed width (so output is the same on every terminal), then notes as plain unwrapped lines."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False)
@@ -64,24 +64,24 @@ def render_chargeback_table(report: ChargebackReport) -> str:
             line.name,
             line.cost_center,
             line.owner or "",
-            _money(line.monthly_budget),
-            _money(line.actual),
-            _money(line.variance),
+            format_money(line.monthly_budget),
+            format_money(line.actual),
+            format_money(line.variance),
             "" if line.utilisation_percent is None else f"{line.utilisation_percent}%",
-            _money(line.chargeback),
+            format_money(line.chargeback),
         )
     table.add_section()
     table.add_row(
         "Total",
         "",
         "",
-        _money(report.total_budget),
-        _money(report.total_actual),
+        format_money(report.total_budget),
+        format_money(report.total_actual),
         "",
         "",
-        _money(report.total_chargeback),
+        format_money(report.total_chargeback),
     )
-    return _to_text(table, notes=[report.basis_note, *_unpriced_lines(report)])
+    return render_tables(table, notes=[report.basis_note, *_unpriced_lines(report)])
 
 
 def render_showback_table(report: ShowbackReport) -> str:
@@ -108,11 +108,13 @@ def render_showback_table(report: ShowbackReport) -> str:
             _tokens(line.cache_read_tokens),
             _tokens(line.cache_write_tokens),
             _tokens(line.output_tokens),
-            _money(line.estimated_cost),
+            format_money(line.estimated_cost),
             _count(line.unpriced_requests),
         )
     centers.add_section()
-    centers.add_row("Total", _count(report.total_requests), "", "", "", "", "", _money(report.total_estimated_cost), "")
+    centers.add_row(
+        "Total", _count(report.total_requests), "", "", "", "", "", format_money(report.total_estimated_cost), ""
+    )
     models = Table(title="By model", title_justify="left")
     for header in ("Provider", "Model", "Requests", "Input", "Cache read", "Cache write", "Output", "Estimated"):
         models.add_column(header, justify="left" if header in ("Provider", "Model") else "right")
@@ -125,9 +127,9 @@ def render_showback_table(report: ShowbackReport) -> str:
             _tokens(model.cache_read_tokens),
             _tokens(model.cache_write_tokens),
             _tokens(model.output_tokens),
-            "unpriced" if model.estimated_cost is None else _money(model.estimated_cost),
+            "unpriced" if model.estimated_cost is None else format_money(model.estimated_cost),
         )
-    return _to_text(centers, models, notes=_unpriced_lines(report))
+    return render_tables(centers, models, notes=_unpriced_lines(report))
 
 
 def render_rows_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -135,4 +137,4 @@ def render_rows_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
     table = Table(*columns)
     for row in rows:
         table.add_row(*("" if value is None else str(value) for value in row))
-    return _to_text(table, width=200)
+    return render_tables(table, width=200)

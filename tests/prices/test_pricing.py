@@ -85,8 +85,8 @@ def test_batch_multiplier_halves_a_batch_row(store: Database) -> None:
 
     costs = dict(store.fetchall("SELECT service_tier, estimated_cost FROM usage_priced"))
 
-    standard = _cost(1_000_000, 200_000, 40_000, 300_000, SONNET)
-    assert standard == Decimal("7.71")
+    standard = _cost(100_000, 20_000, 4_000, 30_000, SONNET)  # 124,000 prompt tokens: below the 200K tier
+    assert standard == Decimal("0.771")
     assert costs == {"standard": standard, "batch": standard * Decimal("0.5")}
 
 
@@ -161,25 +161,25 @@ def test_a_changed_price_file_changes_history_only_through_reprice(
     make_workspace: Callable[..., Workspace], tmp_path: Path
 ) -> None:
     workspace = make_workspace()
-    write_canonical_jsonl(tmp_path / "one.jsonl", [canonical_row(1, input_tokens=1_000_000, output_tokens=0)])
+    write_canonical_jsonl(tmp_path / "one.jsonl", [canonical_row(1, input_tokens=100_000, output_tokens=0)])
     with open_store(workspace) as database:
         ingest_files(database, [tmp_path / "one.jsonl"])
-        assert database.scalar("SELECT estimated_cost FROM usage_priced") == Decimal("3.00")
+        assert database.scalar("SELECT estimated_cost FROM usage_priced") == Decimal("0.30")
         first_hash = database.scalar("SELECT pricing_hash FROM usage_priced")
 
     (workspace.pricing_dir / "anthropic_override.yaml").write_text(OVERRIDE.replace('"3.00"', '"4.00"'))
 
     with open_store(workspace) as database:
         # Priced history stays as priced, with the hash of the tables that priced it...
-        assert database.scalar("SELECT estimated_cost FROM usage_priced") == Decimal("3.00")
+        assert database.scalar("SELECT estimated_cost FROM usage_priced") == Decimal("0.30")
         assert database.scalar("SELECT pricing_hash FROM usage_priced") == first_hash
         # ...until the month is repriced, which says what changed.
         report = reprice_month(database, parse_month("2026-10"))
-        assert database.scalar("SELECT estimated_cost FROM usage_priced") == Decimal("4.00")
+        assert database.scalar("SELECT estimated_cost FROM usage_priced") == Decimal("0.40")
         assert database.scalar("SELECT pricing_hash FROM usage_priced") != first_hash
-    assert (report.rows, report.total_before, report.total_after) == (1, Decimal("3.00"), Decimal("4.00"))
+    assert (report.rows, report.total_before, report.total_after) == (1, Decimal("0.30"), Decimal("0.40"))
     assert [(model.model, model.estimated_before, model.estimated_after) for model in report.models] == [
-        ("claude-sonnet-4-5", Decimal("3.00"), Decimal("4.00"))
+        ("claude-sonnet-4-5", Decimal("0.30"), Decimal("0.40"))
     ]
 
 
@@ -261,7 +261,7 @@ def test_model_without_a_price_is_unpriced_never_zero(store: Database, tmp_path:
         [
             canonical_row(1, provider="openai", model="gpt-9-turbo", input_tokens=500, output_tokens=50),
             canonical_row(2, provider="openai", model="gpt-9-turbo", input_tokens=100, output_tokens=10),
-            canonical_row(3, input_tokens=1_000_000, output_tokens=0),
+            canonical_row(3, input_tokens=100_000, output_tokens=0),
         ],
     )
     ingest_files(store, [tmp_path / "mixed.jsonl"])
@@ -278,12 +278,12 @@ def test_model_without_a_price_is_unpriced_never_zero(store: Database, tmp_path:
         ("openai", "gpt-9-turbo", 2, 660, "no price table entry for model gpt-9-turbo of provider openai")
     ]
     unallocated = next(line for line in report.lines if line.cost_center == "unallocated")
-    assert (unallocated.requests, unallocated.unpriced_requests, unallocated.estimated_cost) == (3, 2, Decimal("3.00"))
+    assert (unallocated.requests, unallocated.unpriced_requests, unallocated.estimated_cost) == (3, 2, Decimal("0.30"))
     assert {model.model: model.estimated_cost for model in report.models} == {
-        "claude-sonnet-4-5": Decimal("3.00"),
+        "claude-sonnet-4-5": Decimal("0.30"),
         "gpt-9-turbo": None,
     }
-    assert report.total_estimated_cost == Decimal("3.00")
+    assert report.total_estimated_cost == Decimal("0.30")
 
 
 def test_unpriced_usage_is_listed_in_the_showback_json_and_table(
