@@ -14,7 +14,7 @@ from llmfinops.cli.common import exit_with, handle_errors, open_workspace, works
 from llmfinops.errors import ExitCode, UsageError
 from llmfinops.periods import parse_month
 from llmfinops.prices.apply import reprice_month
-from llmfinops.prices.catalog import check_pricing, find_models
+from llmfinops.prices.catalog import check_pricing, find_models, prices_at
 from llmfinops.prices.diff import diff_price_tables
 from llmfinops.prices.importers.genai_prices import import_genai_prices
 from llmfinops.prices.importers.litellm import import_litellm
@@ -78,8 +78,8 @@ def list_prices(
 ) -> None:
     """Every priced model with the window in effect on a day (default: today)."""
     moment = at or datetime.now(UTC).replace(tzinfo=None)
-    models = [model for model in _tables().models if provider is None or model.provider == provider.lower()]
-    _emit(output_format, models, render_price_list(models, moment))
+    listed = prices_at(_tables(), moment, provider)
+    _emit(output_format, listed, render_price_list(listed, moment))
 
 
 @pricing_app.command(epilog="Example: llmfinops pricing show gpt-4o-2024-08-06")

@@ -12,12 +12,21 @@ from llmfinops.periods import Month
 from llmfinops.prices.tables import PricedModel, PriceTables, PriceWindow
 
 
-def window_at(model: PricedModel, moment: datetime) -> PriceWindow | None:
-    """The window of a model in effect at `moment` (half-open), if any."""
-    for window in model.windows:
-        if window.effective_from <= moment and (window.effective_to is None or moment < window.effective_to):
-            return window
-    return None
+@dataclass(frozen=True)
+class ListedPrice:
+    provider: str
+    model: str
+    window: PriceWindow
+
+
+def prices_at(tables: PriceTables, moment: datetime, provider: str | None = None) -> list[ListedPrice]:
+    """Every model (of a provider) with the window in effect at `moment`, sorted by provider and model."""
+    listed = [
+        ListedPrice(model.provider, model.model, window)
+        for model in tables.models
+        if (provider is None or model.provider == provider.lower()) and (window := model.window_at(moment))
+    ]
+    return sorted(listed, key=lambda item: (item.provider, item.model))
 
 
 def find_models(tables: PriceTables, name: str, provider: str | None = None) -> list[PricedModel]:

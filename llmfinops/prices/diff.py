@@ -38,13 +38,6 @@ class PriceDiff:
     unchanged: tuple[ModelRef, ...]  # matched, and no rate priced on both sides differs
 
 
-def _window_at(model: PricedModel, moment: datetime) -> PriceWindow | None:
-    for window in model.windows:
-        if window.effective_from <= moment and (window.effective_to is None or moment < window.effective_to):
-            return window
-    return None
-
-
 def _effective_rates(model: PricedModel, window: PriceWindow) -> dict[str, Decimal]:
     """Every rate a request can be charged, tiers and long context applied, so that a multiplier and the explicit
     rates it stands for compare equal."""
@@ -68,7 +61,7 @@ def _effective_rates(model: PricedModel, window: PriceWindow) -> dict[str, Decim
 
 def diff_price_tables(ours: Sequence[PricedModel], theirs: Sequence[PricedModel], *, at: datetime) -> PriceDiff:
     """The windows in effect at `at`, per (provider, model); a model matches by id first, then by any alias."""
-    current_ours = [(model, window) for model in ours if (window := _window_at(model, at)) is not None]
+    current_ours = [(model, window) for model in ours if (window := model.window_at(at)) is not None]
     by_id = {(model.provider, model.model): index for index, (model, _) in enumerate(current_ours)}
     by_name: dict[tuple[str, str], int] = {}
     for index, (model, _) in enumerate(current_ours):
@@ -80,7 +73,7 @@ def diff_price_tables(ours: Sequence[PricedModel], theirs: Sequence[PricedModel]
     added: list[ModelRef] = []
     unchanged: list[ModelRef] = []
     for model in theirs:
-        window = _window_at(model, at)
+        window = model.window_at(at)
         if window is None:
             continue
         index = by_id.get((model.provider, model.model))

@@ -36,8 +36,8 @@ SERVICE_TIERS = ("batch", "flex", "priority")
 _WINDOW_KEYS = frozenset({"effective_from", "effective_to", "source_url", "captured", "tiers", "long_context"})
 _MODEL_KEYS = frozenset({"model", "aliases", "patterns", "prices", "notes"})
 _FILE_KEYS = frozenset({"provider", "currency", "models"})
-_MAX_RATE_DECIMALS = 6
-_MAX_MULTIPLIER_DECIMALS = 3  # so that rate x multiplier fits the 9 decimals of price_rates
+MAX_RATE_DECIMALS = 6
+MAX_MULTIPLIER_DECIMALS = 3  # so that rate x multiplier fits the 9 decimals of price_rates
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,13 @@ class PricedModel:
     price_file: Path
     line: int = 0
 
+    def window_at(self, moment: datetime) -> PriceWindow | None:
+        """The window in effect at `moment` (half-open), if any."""
+        for window in self.windows:
+            if window.effective_from <= moment and (window.effective_to is None or moment < window.effective_to):
+                return window
+        return None
+
 
 @dataclass(frozen=True)
 class PriceTables:
@@ -149,7 +156,7 @@ def _check_keys(path: Path, mapping: LineDict, allowed: frozenset[str] | tuple[s
 
 def _rates(path: Path, mapping: LineDict) -> Rates:
     return Rates(
-        **{key: decimal_field(path, mapping, key, required=False, max_decimals=_MAX_RATE_DECIMALS) for key in RATE_KEYS}
+        **{key: decimal_field(path, mapping, key, required=False, max_decimals=MAX_RATE_DECIMALS) for key in RATE_KEYS}
     )
 
 
@@ -171,7 +178,7 @@ def _parse_tiers(path: Path, raw_window: LineDict) -> tuple[ServiceTier, ...]:
             continue
         raw_tier = _mapping(path, tiers_map[name], tiers_map, name)
         _check_keys(path, raw_tier, (*RATE_KEYS, "multiplier"), f"{name} tier key")
-        multiplier = decimal_field(path, raw_tier, "multiplier", required=False, max_decimals=_MAX_MULTIPLIER_DECIMALS)
+        multiplier = decimal_field(path, raw_tier, "multiplier", required=False, max_decimals=MAX_MULTIPLIER_DECIMALS)
         rates = _rates(path, raw_tier)
         if multiplier is None and rates == Rates():
             raise ConfigError(f"{location(path, raw_tier)}: tiers.{name}: give a multiplier or rates.")

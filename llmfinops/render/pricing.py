@@ -8,7 +8,7 @@ from decimal import Decimal
 from rich.table import Table
 
 from llmfinops.prices.apply import RepriceReport
-from llmfinops.prices.catalog import PricingCheck, window_at
+from llmfinops.prices.catalog import ListedPrice, PricingCheck
 from llmfinops.prices.diff import PriceDiff
 from llmfinops.prices.lint import LintFinding
 from llmfinops.prices.tables import RATE_KEYS, PricedModel, PriceWindow, Rates
@@ -57,30 +57,25 @@ def _rate_list(rates: Rates) -> list[str]:
     ]
 
 
-def render_price_list(models: list[PricedModel], at: datetime) -> str:
+def render_price_list(listed: list[ListedPrice], at: datetime) -> str:
     table = Table(title=f"Prices in effect at {at:%Y-%m-%d} (USD per million tokens)", title_justify="left")
     for header in ("Provider", "Model", "Since", "Input", "Cache read", "Cache write", "Output", "Tiers"):
         table.add_column(
             header, justify="right" if header in ("Input", "Cache read", "Cache write", "Output") else "left"
         )
-    shown = 0
-    for model in sorted(models, key=lambda item: (item.provider, item.model)):
-        window = window_at(model, at)
-        if window is None:
-            continue
-        shown += 1
-        rates = window.rates
+    for item in listed:
+        rates = item.window.rates
         table.add_row(
-            model.provider,
-            model.model,
-            f"{window.effective_from:%Y-%m-%d}",
+            item.provider,
+            item.model,
+            f"{item.window.effective_from:%Y-%m-%d}",
             _price(rates.input_per_mtok),
             _price(rates.cache_read_per_mtok),
             _price(rates.cache_write_per_mtok),
             _price(rates.output_per_mtok),
-            _tiers(window),
+            _tiers(item.window),
         )
-    return render_tables(table, notes=[f"{shown} models."], width=160)
+    return render_tables(table, notes=[f"{len(listed)} models."], width=160)
 
 
 def render_model_prices(models: list[PricedModel]) -> str:

@@ -199,3 +199,41 @@ def test_usage_the_window_has_no_rate_for_is_unpriced_with_the_reason(
 
     assert priced["req-000001"][3] == reason
     assert priced["req-000001"][0] is (reason is None)
+
+
+def test_vertex_gemini_long_context_and_an_azure_deployment_name_mapped_in_finops_yaml(
+    make_workspace: Callable[..., Workspace], tmp_path: Path
+) -> None:
+    # gemini-2.5-pro on Vertex: 1.25 / cached 0.125 / output 10.00; above 200K prompt tokens 2.50 / 0.25 / 15.00.
+    # Azure: a deployment named prod-gpt4o-east is gpt-4o (2.50 / cached 1.25 / 10.00).
+    config = (
+        DEFAULT_CONFIG
+        + """
+model_aliases:
+  - provider: azure
+    name: prod-gpt4o-east
+    model: gpt-4o
+"""
+    )
+    rows = [
+        canonical_row(1, provider="vertex_ai", model="gemini-2.5-pro", input_tokens=100_000, output_tokens=5_000),
+        canonical_row(
+            2,
+            provider="vertex_ai",
+            model="gemini-2.5-pro",
+            input_tokens=180_000,
+            cache_read_tokens=40_000,
+            output_tokens=5_000,
+        ),
+        canonical_row(3, provider="azure", model="prod-gpt4o-east", input_tokens=10_000, output_tokens=1_000),
+    ]
+    priced = _priced(make_workspace(config), tmp_path, rows)
+
+    assert priced["req-000001"][2] == _cost(input=(100_000, "1.25"), output=(5_000, "10.00")) == Decimal("0.175")
+    assert (
+        priced["req-000002"][2]
+        == _cost(input=(180_000, "2.50"), read=(40_000, "0.25"), output=(5_000, "15.00"))
+        == Decimal("0.535")
+    )
+    assert priced["req-000003"][2] == _cost(input=(10_000, "2.50"), output=(1_000, "10.00")) == Decimal("0.035")
+    assert priced["req-000003"][4] == "azure/gpt-4o@" + priced["req-000003"][4].split("@")[1]

@@ -323,3 +323,13 @@ def test_tier_without_a_price_is_unpriced_not_standard(store: Database, tmp_path
         None,
         f"no {tier} price for claude-sonnet-4-5",
     )
+
+
+def test_an_unknown_price_component_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    folder = _write_price_file(tmp_path, OVERRIDE.replace('output_per_mtok: "10.00"', 'output_per_mtoken: "10.00"'))
+
+    with pytest.raises(ConfigError) as caught:
+        load_price_tables([folder])
+
+    assert caught.value.message == f"{folder / 'local.yaml'}:18: output_per_mtoken: unknown price component."
+    assert caught.value.hint is not None and "output_per_mtok" in caught.value.hint

@@ -11,11 +11,6 @@ from decimal import Decimal
 
 from llmfinops.prices.tables import PricedModel
 
-#: The precision price files accept (tables.py stores rates as DECIMAL(38, 6)).
-MAX_RATE_DECIMALS = 6
-#: The precision of a tier multiplier, so that rate x multiplier fits the 9 decimals of price_rates.
-MAX_MULTIPLIER_DECIMALS = 3
-
 
 @dataclass(frozen=True)
 class SkippedEntry:

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from llmfinops.errors import InputError
-from llmfinops.prices.importers import MAX_RATE_DECIMALS, ImportResult, SkippedEntry, exact_decimal
-from llmfinops.prices.tables import LongContext, PricedModel, PriceWindow, Rates
+from llmfinops.prices.importers import ImportResult, SkippedEntry, exact_decimal
+from llmfinops.prices.tables import MAX_RATE_DECIMALS, LongContext, PricedModel, PriceWindow, Rates
 
 PROVIDERS = {
     "openai": "openai",

@@ -20,13 +20,13 @@ from typing import Any
 from llmfinops.errors import InputError
 from llmfinops.prices.expand import expand_window
 from llmfinops.prices.importers import (
-    MAX_MULTIPLIER_DECIMALS,
-    MAX_RATE_DECIMALS,
     ImportResult,
     SkippedEntry,
     exact_decimal,
 )
 from llmfinops.prices.tables import (
+    MAX_MULTIPLIER_DECIMALS,
+    MAX_RATE_DECIMALS,
     TOKEN_RATE_KEYS,
     UNIT_RATE_KEYS,
     LongContext,
