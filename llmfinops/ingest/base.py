@@ -84,6 +84,9 @@ class InputFormat:
     # JSON fields that are read but may also nest prompt text (LiteLLM's metadata can hold the proxied request):
     # a quarantined row keeps only these keys of them.
     quarantine_json_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # For formats whose records hold several usage rows (OTLP: a line of many spans): what a part is called. The
+    # SQL then also selects `record_part` (1-based) and `quarantine_raw` (the part's text, without content).
+    part_word: str | None = None
 
     def normalise_sql(self) -> str:
         return files("llmfinops.ingest").joinpath("sql", self.sql_file).read_text(encoding="utf-8")

@@ -157,7 +157,11 @@ def _ingest_one(
 
     progress.step("loading")
     source_id = int(database.scalar("SELECT nextval('source_id_seq')"))
-    rows_read = int(database.scalar("SELECT count(*) FROM raw_records"))
+    # A record of some formats holds several usage rows (an OTLP line holds many spans): what is counted as read
+    # is every row the format produced, plus every record that could not be read at all.
+    rows_read = int(database.scalar("SELECT count(*) FROM normalised")) + int(
+        database.scalar("SELECT count(*) FROM raw_records WHERE parse_error IS NOT NULL")
+    )
     database.execute(
         """
         INSERT INTO quarantine (source_id, record_number, location, field, reason, raw_record)
@@ -166,14 +170,22 @@ def _ingest_one(
         """,
         [source_id, location_word],
     )
-    raw_fields = ", ".join(
-        f"{quote_identifier(name)} := {_quarantined_field_sql(input_format, name)}" for name in input_format.fields
-    )
+    if input_format.part_word is None:
+        location_sql = "? || ' ' || normalised.record_number"
+        raw_fields = ", ".join(
+            f"{quote_identifier(name)} := {_quarantined_field_sql(input_format, name)}" for name in input_format.fields
+        )
+        raw_sql = f"CAST(to_json(struct_pack({raw_fields})) AS VARCHAR)"
+    else:
+        # The format names each part (", span 3") and gives the part's own raw text, already stripped of content.
+        location_sql = (
+            f"? || ' ' || normalised.record_number || ', {input_format.part_word} ' || normalised.record_part"
+        )
+        raw_sql = "normalised.quarantine_raw"
     database.execute(
         f"""
         INSERT INTO quarantine (source_id, record_number, location, field, reason, raw_record)
-        SELECT ?, normalised.record_number, ? || ' ' || normalised.record_number, reject_field, reject_reason,
-               CAST(to_json(struct_pack({raw_fields})) AS VARCHAR)
+        SELECT ?, normalised.record_number, {location_sql}, reject_field, reject_reason, {raw_sql}
         FROM normalised JOIN raw_records USING (record_number)
         WHERE reject_reason IS NOT NULL
         """,
