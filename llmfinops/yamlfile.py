@@ -104,3 +104,27 @@ def date_field(path: Path, mapping: LineDict, key: str, *, required: bool) -> da
         return date.fromisoformat(str(value))
     except ValueError as error:
         raise ConfigError(f"{location(path, mapping, key)}: {key}: {value!r} is not a date (YYYY-MM-DD).") from error
+
+
+def mapping_field(path: Path, value: Any, what: str, parent: Any, key: str | None) -> LineDict:
+    if not isinstance(value, LineDict):
+        raise ConfigError(f"{location(path, parent, key)}: {what}: expected a mapping, got {type(value).__name__}.")
+    return value
+
+
+def text_field(path: Path, mapping: LineDict, key: str, *, required: bool) -> str | None:
+    value = mapping.get(key)
+    if value is None:
+        if required:
+            raise ConfigError(f"{location(path, mapping)}: {key}: missing.", f"Add `{key}:` to this entry.")
+        return None
+    if isinstance(value, dict | list):
+        raise ConfigError(f"{location(path, mapping, key)}: {key}: expected text, got a {type(value).__name__}.")
+    return str(value)
+
+
+def list_field(path: Path, document: LineDict, key: str) -> list[Any]:
+    section = document.get(key) or []
+    if not isinstance(section, list):
+        raise ConfigError(f"{location(path, document, key)}: {key}: expected a list.")
+    return section

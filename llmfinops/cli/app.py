@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from llmfinops import __version__
-from llmfinops.cli import ingest_commands, pricing_commands, report_commands, workspace_commands
+from llmfinops.cli import allocate_commands, ingest_commands, pricing_commands, report_commands, workspace_commands
 from llmfinops.cli.common import configure
 
 app = typer.Typer(
@@ -54,6 +54,7 @@ workspace_commands.register(app)
 ingest_commands.register(app)
 pricing_commands.register(app)
 app.add_typer(report_commands.report_app, name="report")
+app.add_typer(allocate_commands.allocate_app, name="allocate")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", "001_initial.sql"),
     Migration(2, "pricing engine: tiered rates, usage units, contracts, materialised costs", "002_pricing_engine.sql"),
+    Migration(3, "stored monthly allocation", "003_allocation.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -48,16 +48,12 @@ def _unpriced_lines(report: ChargebackReport | ShowbackReport) -> list[str]:
 
 def render_chargeback_table(report: ChargebackReport) -> str:
     table = Table(title=f"Chargeback {report.month} ({report.currency}, basis: {report.basis})", title_justify="left")
-    for header in (
-        "Department",
-        "Code",
-        "Owner",
-        "Monthly AI Budget",
-        "Actual Spend",
-        "Variance",
-        "Used",
-        "Chargeback",
-    ):
+    # Shared pools and seats get columns only where the workspace has them, so a plain setup reads like the
+    # Department / Budget / Actual / Variance / Chargeback table finance teams already use.
+    with_shared, with_seats = bool(report.total_shared), bool(report.total_seats)
+    headers = ["Department", "Code", "Owner", "Monthly AI Budget", "Actual Spend", "Variance", "Used"]
+    headers += ["Shared"] * with_shared + ["Seats"] * with_seats + ["Chargeback"]
+    for header in headers:
         table.add_column(header, justify="left" if header in ("Department", "Code", "Owner") else "right")
     for line in report.lines:
         table.add_row(
@@ -68,6 +64,8 @@ def render_chargeback_table(report: ChargebackReport) -> str:
             format_money(line.actual),
             format_money(line.variance),
             "" if line.utilisation_percent is None else f"{line.utilisation_percent}%",
+            *[format_money(line.shared)] * with_shared,
+            *[format_money(line.seats)] * with_seats,
             format_money(line.chargeback),
         )
     table.add_section()
@@ -79,9 +77,16 @@ def render_chargeback_table(report: ChargebackReport) -> str:
         format_money(report.total_actual),
         "",
         "",
+        *[format_money(report.total_shared)] * with_shared,
+        *[format_money(report.total_seats)] * with_seats,
         format_money(report.total_chargeback),
     )
-    return render_tables(table, notes=[report.basis_note, *_unpriced_lines(report)])
+    notes = [
+        report.basis_note,
+        f"Allocated by rules: {report.allocated_percent}% of the month's usage spend (target at least 90%).",
+        *_unpriced_lines(report),
+    ]
+    return render_tables(table, notes=notes, width=140)
 
 
 def render_showback_table(report: ShowbackReport) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from llmfinops.allocate.compute import allocate_month
 from llmfinops.allocate.rules import compile_rules
 from llmfinops.config import UNALLOCATED, Config
 from llmfinops.db.connection import Database
@@ -87,10 +88,12 @@ class ChargebackLine:
     name: str
     owner: str | None
     monthly_budget: Decimal | None
-    actual: Decimal  # cents
+    actual: Decimal  # cents: the cost center's own (direct) usage
     variance: Decimal | None  # budget - actual; negative when over budget
     utilisation_percent: Decimal | None  # actual / budget x 100, one decimal
-    chargeback: Decimal  # cents
+    shared: Decimal  # cents: its share of shared pools
+    seats: Decimal  # cents: its seat subscriptions, apart from token spend
+    chargeback: Decimal  # cents: actual + shared + seats
     unpriced_requests: int
 
 
@@ -103,29 +106,40 @@ class ChargebackReport:
     lines: tuple[ChargebackLine, ...]
     total_budget: Decimal
     total_actual: Decimal
+    total_shared: Decimal
+    total_seats: Decimal
     total_chargeback: Decimal
+    allocated_percent: Decimal  # of the month's direct spend, the share rules gave to a cost center
     unpriced: tuple[UnpricedModel, ...]
 
 
 def spend_by_cost_center(database: Database, config: Config, month: Month) -> list[SpendByCostCenter]:
-    """Usage of the month grouped by the cost center the first matching rule assigns."""
+    """Usage of the month grouped by the cost center of the first matching rule (before shared pools)."""
     rules = compile_rules(config.rules)
     rows = database.fetchall(
         f"""
-        SELECT cost_center,
+        SELECT rule_position,
                coalesce(sum(request_count), 0),
                coalesce(sum(request_count) FILTER (WHERE status = 'failure'), 0),
                coalesce(sum(input_tokens), 0), coalesce(sum(cache_read_tokens), 0),
                coalesce(sum(cache_write_tokens), 0), coalesce(sum(output_tokens), 0),
                coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12))),
                coalesce(sum(request_count) FILTER (WHERE NOT priced), 0)
-        FROM (SELECT *, {rules.cost_center_sql} AS cost_center FROM usage_priced WHERE ts >= ? AND ts < ?)
-        GROUP BY cost_center
-        ORDER BY cost_center
+        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_priced WHERE ts >= ? AND ts < ?)
+        GROUP BY rule_position
         """,
-        [*rules.cost_center_parameters, month.start, month.end],
+        [*rules.parameters, month.start, month.end],
     )
-    return [SpendByCostCenter(row[0], *(int(value) for value in row[1:7]), row[7], int(row[8])) for row in rows]
+    centers = {rule.position: rule.cost_center for rule in config.rules}
+    sums: dict[str, list] = {}
+    for position, *values in rows:
+        center = centers[position] if position is not None else UNALLOCATED
+        previous = sums.get(center, [0] * 6 + [ZERO, 0])
+        sums[center] = [old + new for old, new in zip(previous, values, strict=True)]
+    return [
+        SpendByCostCenter(center, *(int(value) for value in values[:6]), values[6], int(values[7]))
+        for center, values in sorted(sums.items())
+    ]
 
 
 def unpriced_models(database: Database, month: Month) -> tuple[UnpricedModel, ...]:
@@ -201,27 +215,31 @@ def build_showback(database: Database, config: Config, month: Month) -> Showback
 
 
 def build_chargeback(database: Database, config: Config, month: Month) -> ChargebackReport:
-    """Per cost center: budget, actual, variance, utilisation and the amount charged.
+    """Per cost center: budget, actual, variance, utilisation, shared-pool share, seats and the amount charged.
 
-    No invoice is ingested yet in this version, so the amount charged is the estimate, and the report says so.
+    No invoice is reconciled yet in this version, so the amount charged is the estimate, and the report says so.
     """
-    showback = build_showback(database, config, month)
-    budgets = {center.code: center for center in config.cost_centers}
+    allocation = allocate_month(database, config, month)
+    centers = [(center.code, center.name, center) for center in config.cost_centers]
     lines = []
-    for line in showback.lines:
-        center = budgets.get(line.cost_center)
-        budget = center.monthly_budget if center else None
+    for code, name, center in [*centers, (UNALLOCATED, "Unallocated", None)]:
+        budget = center.budget_for(month.label) if center else None
+        actual = allocation.total(code, "direct")
+        shared = allocation.total(code, "shared")
+        seats = allocation.total(code, "seats")
         lines.append(
             ChargebackLine(
-                cost_center=line.cost_center,
-                name=line.name,
+                cost_center=code,
+                name=name,
                 owner=center.owner if center else None,
                 monthly_budget=budget,
-                actual=line.estimated_cost,
-                variance=None if budget is None else to_cents(budget) - line.estimated_cost,
-                utilisation_percent=((line.estimated_cost * 100 / budget).quantize(Decimal("0.1")) if budget else None),
-                chargeback=line.estimated_cost,
-                unpriced_requests=line.unpriced_requests,
+                actual=actual,
+                variance=None if budget is None else to_cents(budget) - actual,
+                utilisation_percent=(actual * 100 / budget).quantize(Decimal("0.1")) if budget else None,
+                shared=shared,
+                seats=seats,
+                chargeback=actual + shared + seats,
+                unpriced_requests=allocation.unpriced_requests.get(code, 0),
             )
         )
     return ChargebackReport(
@@ -229,12 +247,15 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
         currency=config.currency,
         basis="estimate",
         basis_note=(
-            f"No invoice has been ingested for {month.label}: the chargeback equals the estimated cost "
-            "(tokens x published prices)."
+            f"No invoice has been reconciled for {month.label}: the chargeback equals the estimated cost "
+            "(tokens x published prices), plus shared pools and seats."
         ),
         lines=tuple(lines),
         total_budget=sum((to_cents(line.monthly_budget) for line in lines if line.monthly_budget), ZERO),
-        total_actual=showback.total_estimated_cost,
+        total_actual=sum((line.actual for line in lines), ZERO),
+        total_shared=sum((line.shared for line in lines), ZERO),
+        total_seats=sum((line.seats for line in lines), ZERO),
         total_chargeback=sum((line.chargeback for line in lines), ZERO),
-        unpriced=showback.unpriced,
+        allocated_percent=allocation.allocated_percent,
+        unpriced=unpriced_models(database, month),
     )

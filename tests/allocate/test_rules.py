@@ -43,12 +43,18 @@ ROWS = {
 def allocated(store: Database, workspace: Workspace, tmp_path: Path) -> dict[str, str]:
     write_litellm_csv(tmp_path / "teams.csv", [team_row(n, alias, tags) for n, (alias, tags, _) in ROWS.items()])
     ingest_files(store, [tmp_path / "teams.csv"])
-    rules = compile_rules(load_config(workspace.config_path).rules)
+    return _cost_centers(store, workspace)
+
+
+def _cost_centers(store: Database, workspace: Workspace) -> dict[str, str]:
+    """request id -> the cost center of the first matching rule, as the allocation SQL computes it."""
+    config_rules = load_config(workspace.config_path).rules
+    compiled = compile_rules(config_rules)
+    centers = {rule.position: rule.cost_center for rule in config_rules}
     rows = store.fetchall(
-        f"SELECT request_id, {rules.cost_center_sql} FROM usage_priced ORDER BY request_id",
-        rules.cost_center_parameters,
+        f"SELECT request_id, {compiled.position_sql} FROM usage_priced ORDER BY request_id", compiled.parameters
     )
-    return dict(rows)
+    return {request_id: centers.get(position, "unallocated") for request_id, position in rows}
 
 
 @pytest.mark.parametrize("number", sorted(ROWS))
@@ -97,15 +103,12 @@ def test_all_conditions_of_a_rule_must_hold_and_lists_mean_any(
     write_litellm_csv(tmp_path / "dims.csv", rows)
     with open_store(workspace) as database:
         ingest_files(database, [tmp_path / "dims.csv"])
-        rules = compile_rules(load_config(workspace.config_path).rules)
-        allocated = database.fetchall(
-            f"SELECT request_id, {rules.cost_center_sql} FROM usage ORDER BY request_id", rules.cost_center_parameters
-        )
+        allocated = _cost_centers(database, workspace)
 
-    assert [cost_center for _, cost_center in allocated] == ["A", "B", "B", "C", "unallocated", "D"]
+    assert list(allocated.values()) == ["A", "B", "B", "C", "unallocated", "D"]
 
 
 def test_no_rules_means_everything_is_unallocated() -> None:
     compiled = compile_rules(())
 
-    assert (compiled.cost_center_sql, compiled.cost_center_parameters) == ("'unallocated'", [])
+    assert (compiled.position_sql, compiled.parameters) == ("CAST(NULL AS INTEGER)", [])

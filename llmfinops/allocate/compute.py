@@ -1,0 +1,251 @@
+"""A month's allocation: usage to cost centers by rule (SQL), then shared pools and seats, rounded to cents.
+
+Direct spend is grouped in SQL by the first matching rule and provider; everything after that works on a few
+dozen (cost center, provider) sums in Python with exact Decimals. Rounding happens once, per provider (or pool,
+or seat vendor), with the largest-remainder method over lines sorted by cost center, so each group's lines add up
+exactly to its rounded total and the result is the same every run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from typing import Literal
+
+from llmfinops.allocate.rules import compile_rules
+from llmfinops.allocate.settings import UNALLOCATED, SharedPool
+from llmfinops.config import Config
+from llmfinops.db.connection import Database
+from llmfinops.money import largest_remainder_split
+from llmfinops.periods import Month
+
+ZERO = Decimal(0)
+Category = Literal["direct", "shared", "seats"]
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    cost_center: str
+    provider: str  # the spend's provider; a fixed pool's name; a seat plan's vendor
+    category: Category
+    pool: str | None  # the shared pool or seat plan the line comes from
+    requests: int
+    allocated_cost: Decimal  # exact
+    chargeback_cost: Decimal  # cents
+
+
+@dataclass(frozen=True)
+class RuleUse:
+    position: int
+    label: str
+    cost_center: str
+    requests: int
+    estimated_cost: Decimal
+
+
+@dataclass(frozen=True)
+class UnregisteredKey:
+    key_alias: str
+    requests: int
+    estimated_cost: Decimal
+
+
+@dataclass(frozen=True)
+class MonthAllocation:
+    month: str
+    lines: tuple[AllocationLine, ...]
+    direct_cost: Decimal  # exact estimated cost of the month's priced usage
+    allocated_percent: Decimal  # of direct_cost, the share rules gave to a cost center (FinOps KPI, target >= 90)
+    rule_uses: tuple[RuleUse, ...]  # every rule, in order, with what it matched this month
+    unregistered_keys: tuple[UnregisteredKey, ...]  # usage of keys no registered use case names
+    unpriced_requests: dict[str, int]  # per cost center; not in any amount
+
+    def total(self, cost_center: str, category: Category | None = None) -> Decimal:
+        """Cents charged to a cost center (of one category)."""
+        return sum(
+            (
+                line.chargeback_cost
+                for line in self.lines
+                if line.cost_center == cost_center and (category is None or line.category == category)
+            ),
+            ZERO,
+        )
+
+
+@dataclass(frozen=True)
+class _Direct:
+    cost_center: str
+    provider: str
+    requests: int
+    cost: Decimal
+
+
+def _direct_spend(database: Database, config: Config, month: Month) -> tuple[list[_Direct], list[RuleUse], dict]:
+    rules = compile_rules(config.rules)
+    rows = database.fetchall(
+        f"""
+        SELECT rule_position, provider, sum(request_count),
+               coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12))),
+               coalesce(sum(request_count) FILTER (WHERE NOT priced), 0)
+        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_priced WHERE ts >= ? AND ts < ?)
+        GROUP BY ALL ORDER BY ALL
+        """,
+        [*rules.parameters, month.start, month.end],
+    )
+    by_position = {rule.position: rule for rule in config.rules}
+    direct: dict[tuple[str, str], _Direct] = {}
+    use_requests: dict[int, int] = defaultdict(int)
+    use_cost: dict[int, Decimal] = defaultdict(Decimal)
+    unpriced: dict[str, int] = defaultdict(int)
+    for position, provider, requests, cost, unpriced_requests in rows:
+        center = by_position[position].cost_center if position is not None else UNALLOCATED
+        previous = direct.get((center, provider), _Direct(center, provider, 0, ZERO))
+        direct[(center, provider)] = _Direct(center, provider, previous.requests + int(requests), previous.cost + cost)
+        unpriced[center] += int(unpriced_requests)
+        if position is not None:
+            use_requests[position] += int(requests)
+            use_cost[position] += cost
+    uses = [
+        RuleUse(rule.position, rule.label, rule.cost_center, use_requests[rule.position], use_cost[rule.position])
+        for rule in config.rules
+    ]
+    return list(direct.values()), uses, dict(unpriced)
+
+
+def _unregistered_keys(database: Database, config: Config, month: Month) -> tuple[UnregisteredKey, ...]:
+    if not config.use_cases:
+        return ()
+    registered = sorted({alias for use_case in config.use_cases for alias in use_case.key_aliases})
+    rows = database.fetchall(
+        """
+        SELECT coalesce(api_key_alias, api_key_id, '(no key)'), sum(request_count),
+               coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12)))
+        FROM usage_priced
+        WHERE ts >= ? AND ts < ? AND NOT list_contains(?, coalesce(api_key_alias, ''))
+          AND NOT list_contains(?, coalesce(feature, ''))
+        GROUP BY ALL ORDER BY 3 DESC, 1
+        """,
+        [month.start, month.end, registered, sorted({f for u in config.use_cases for f in u.features})],
+    )
+    return tuple(UnregisteredKey(row[0], int(row[1]), row[2]) for row in rows)
+
+
+def _split(amount: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Exact shares of an amount (high precision; rounding to cents happens once, at the end)."""
+    total_weight = sum(weights.values(), ZERO)
+    if total_weight == 0:
+        weights = dict.fromkeys(weights, Decimal(1))
+        total_weight = Decimal(len(weights))
+    with localcontext() as context:
+        context.prec = 60
+        return {code: amount * weight / total_weight for code, weight in weights.items()}
+
+
+def _pool_targets(pool: SharedPool, config: Config) -> list[str]:
+    if pool.split == "fixed":
+        return list(pool.percentages)
+    if pool.among:
+        return list(pool.among)
+    sources = {other.from_cost_center for other in config.shared_pools if other.from_cost_center}
+    return [center.code for center in config.cost_centers if center.code not in sources]
+
+
+def _apply_pools(config: Config, direct: list[_Direct]) -> list[AllocationLine]:
+    """Direct lines minus what pools take, plus each pool's shares (exact; chargeback_cost filled in later)."""
+    remaining = {(line.cost_center, line.provider): line for line in direct}
+    direct_by_center: dict[str, Decimal] = defaultdict(Decimal)
+    for line in direct:
+        direct_by_center[line.cost_center] += line.cost
+    shared: list[AllocationLine] = []
+    for pool in config.shared_pools:
+        if pool.source == "fixed":
+            assert pool.amount is not None
+            amounts = {pool.name: pool.amount}
+        else:
+            source = pool.from_cost_center if pool.source == "cost_center" else UNALLOCATED
+            taken = [key for key in remaining if key[0] == source]
+            amounts = {provider: remaining.pop((center, provider)).cost for center, provider in taken}
+        targets = _pool_targets(pool, config)
+        if pool.split == "fixed":
+            weights = dict(pool.percentages)
+        elif pool.split == "even":
+            weights = dict.fromkeys(targets, Decimal(1))
+        else:
+            weights = {code: direct_by_center.get(code, ZERO) for code in targets}
+        for provider, amount in amounts.items():
+            for code, share in _split(amount, weights).items():
+                shared.append(AllocationLine(code, provider, "shared", pool.name, 0, share, ZERO))
+    direct_lines = [
+        AllocationLine(line.cost_center, line.provider, "direct", None, line.requests, line.cost, ZERO)
+        for line in remaining.values()
+    ]
+    return direct_lines + shared
+
+
+def _round(lines: list[AllocationLine]) -> list[AllocationLine]:
+    """Per provider (pool, vendor): cents by largest remainder over lines in a fixed order."""
+    groups: dict[str, list[AllocationLine]] = defaultdict(list)
+    for line in lines:
+        groups[line.provider].append(line)
+    rounded = []
+    for provider in sorted(groups):
+        ordered = sorted(groups[provider], key=lambda line: (line.cost_center, line.category, line.pool or ""))
+        total = sum((line.allocated_cost for line in ordered), ZERO)
+        cents = largest_remainder_split(total, [line.allocated_cost for line in ordered])
+        rounded += [
+            AllocationLine(
+                line.cost_center, line.provider, line.category, line.pool, line.requests, line.allocated_cost, cent
+            )
+            for line, cent in zip(ordered, cents, strict=True)
+        ]
+    return rounded
+
+
+def allocate_month(database: Database, config: Config, month: Month) -> MonthAllocation:
+    """Compute (not store) the month's allocation."""
+    direct, rule_uses, unpriced = _direct_spend(database, config, month)
+    seats = [
+        AllocationLine(code, plan.vendor, "seats", plan.name, 0, plan.price_per_seat * count, ZERO)
+        for plan in config.seats
+        for code, count in plan.seats.items()
+        if count
+    ]
+    lines = _round(_apply_pools(config, direct) + seats)
+    direct_cost = sum((line.cost for line in direct), ZERO)
+    unallocated_cost = sum((line.cost for line in direct if line.cost_center == UNALLOCATED), ZERO)
+    allocated_percent = (
+        ((direct_cost - unallocated_cost) * 100 / direct_cost).quantize(Decimal("0.1")) if direct_cost else Decimal(100)
+    )
+    return MonthAllocation(
+        month=month.label,
+        lines=tuple(lines),
+        direct_cost=direct_cost,
+        allocated_percent=allocated_percent,
+        rule_uses=tuple(rule_uses),
+        unregistered_keys=_unregistered_keys(database, config, month),
+        unpriced_requests=unpriced,
+    )
+
+
+def store_allocation(database: Database, allocation: MonthAllocation, run_id: int) -> None:
+    """Replace the month in the `allocation` table (a month is recomputed whole, never patched)."""
+    database.execute("DELETE FROM allocation WHERE month = ?", [allocation.month])
+    rows = [
+        (
+            allocation.month,
+            line.cost_center,
+            line.provider,
+            line.category,
+            line.pool,
+            line.requests,
+            line.allocated_cost,
+            line.chargeback_cost,
+            "estimate",
+            run_id,
+        )
+        for line in allocation.lines
+    ]
+    if rows:
+        placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+        database.execute(f"INSERT INTO allocation VALUES {placeholders}", [value for row in rows for value in row])
