@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 
 CENT = Decimal("0.01")
+#: The scale of every stored money amount (DECIMAL(38, 12)).
+MONEY_QUANTUM = Decimal("1e-12")
 #: The DuckDB type of every money column; 12 decimals hold per-token prices of $1e-9 exactly.
 SQL_MONEY = "DECIMAL(38, 12)"
 
@@ -49,3 +51,21 @@ def largest_remainder_split(total: Decimal, weights: Sequence[Decimal]) -> list[
     for index in by_remainder[:leftover_cents]:
         truncated[index] += CENT
     return [sign * part for part in truncated]
+
+
+def split_at_money_scale(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split `amount` (at most 12 decimals) over `weights` into parts of 12 decimals that add up to it exactly.
+
+    Each part is its share truncated to 12 decimals; what truncation leaves (under 1e-12 per part) goes to the
+    last part, so a split never creates or loses money. All-zero weights split evenly. Rounding to cents is a
+    separate, later step (largest_remainder_split).
+    """
+    if not weights:
+        return []
+    shares = list(weights) if sum(weights, Decimal(0)) > 0 else [Decimal(1)] * len(weights)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        share_sum = sum(shares, Decimal(0))
+        parts = [(amount * share / share_sum).quantize(MONEY_QUANTUM, rounding=ROUND_DOWN) for share in shares]
+        parts[-1] += amount - sum(parts, Decimal(0))
+    return parts

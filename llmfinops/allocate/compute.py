@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Literal
 
 from llmfinops.allocate.rules import compile_rules
 from llmfinops.allocate.settings import UNALLOCATED, SharedPool
 from llmfinops.config import Config
 from llmfinops.db.connection import Database
-from llmfinops.money import largest_remainder_split
+from llmfinops.money import largest_remainder_split, split_at_money_scale
 from llmfinops.periods import Month
 
 ZERO = Decimal(0)
@@ -132,14 +132,7 @@ def _unregistered_keys(database: Database, config: Config, month: Month) -> tupl
 
 
 def _split(amount: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Exact shares of an amount (high precision; rounding to cents happens once, at the end)."""
-    total_weight = sum(weights.values(), ZERO)
-    if total_weight == 0:
-        weights = dict.fromkeys(weights, Decimal(1))
-        total_weight = Decimal(len(weights))
-    with localcontext() as context:
-        context.prec = 60
-        return {code: amount * weight / total_weight for code, weight in weights.items()}
+    return dict(zip(weights, split_at_money_scale(amount, list(weights.values())), strict=True))
 
 
 def _pool_targets(pool: SharedPool, config: Config) -> list[str]:
