@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from llmfinops.allocate.explain import EXPLAINED_COLUMNS, explain_values
+from llmfinops.allocate.rules import compile_rules
 from llmfinops.cli import app
+from llmfinops.config import load_config
+from llmfinops.store import open_store
+from llmfinops.workspace import Workspace
 
 DEPARTMENTS = ("Engineering", "Marketing", "Support", "Sales", "Product", "Unallocated")
 
@@ -79,3 +85,44 @@ def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert result.stderr == f"Error: {tmp_path}: not empty.\nGive --out a new or empty folder.\n"
+
+
+def test_demo_chargeback_shows_the_pool_split_seats_and_the_allocated_share(demo: tuple[Path, Result]) -> None:
+    out, _ = demo
+
+    result = CliRunner().invoke(app, ["-w", str(out), "report", "chargeback", "--month", "2026-10", "--format", "json"])
+
+    report = json.loads(result.stdout)
+    lines = {line["name"]: line for line in report["lines"]}
+    assert set(DEPARTMENTS) == set(lines)
+    # The fixed platform pool is split line by line and adds up to the pool; seats are apart from tokens.
+    assert sum(Decimal(line["shared"]) for line in lines.values()) == Decimal("1500.00")
+    assert Decimal(lines["Engineering"]["seats"]) == 120 * Decimal("19.00")
+    for line in lines.values():
+        assert Decimal(line["chargeback"]) == Decimal(line["actual"]) + Decimal(line["shared"]) + Decimal(line["seats"])
+    assert Decimal(lines["Marketing"]["variance"]) < 0  # over budget in the sample month
+    assert Decimal(report["allocated_percent"]) >= 90
+    assert Decimal(lines["Unallocated"]["actual"]) > 0
+
+
+def test_sql_allocation_and_explain_agree_on_every_sample_request(demo: tuple[Path, Result]) -> None:
+    """The rules run as one SQL CASE for reports and in Python for `allocate explain`: both must agree."""
+    out, _ = demo
+    workspace = Workspace(out)
+    config = load_config(workspace.config_path)
+    compiled = compile_rules(config.rules)
+    centers = {rule.position: rule.cost_center for rule in config.rules}
+    with open_store(workspace, read_only=True) as database:
+        cursor = database.execute(
+            f"SELECT {compiled.position_sql} AS position, ts, tags, {', '.join(EXPLAINED_COLUMNS)} "
+            "FROM usage_priced WHERE ts >= TIMESTAMP '2026-10-01'",
+            compiled.parameters,
+        )
+        names = [description[0] for description in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    assert len(rows) > 5000
+    for row in rows:
+        position, moment = row.pop("position"), row.pop("ts")
+        expected = centers.get(position, "unallocated")
+        assert explain_values(config, row, moment.date(), "row").cost_center == expected
