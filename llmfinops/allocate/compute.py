@@ -88,7 +88,7 @@ def _direct_spend(database: Database, config: Config, month: Month) -> tuple[lis
         SELECT rule_position, provider, sum(request_count),
                coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12))),
                coalesce(sum(request_count) FILTER (WHERE NOT priced), 0)
-        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_priced WHERE ts >= ? AND ts < ?)
+        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_for_totals WHERE ts >= ? AND ts < ?)
         GROUP BY ALL ORDER BY ALL
         """,
         [*rules.parameters, month.start, month.end],
@@ -121,7 +121,7 @@ def _unregistered_keys(database: Database, config: Config, month: Month) -> tupl
         """
         SELECT coalesce(api_key_alias, api_key_id, '(no key)'), sum(request_count),
                coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12)))
-        FROM usage_priced
+        FROM usage_for_totals
         WHERE ts >= ? AND ts < ? AND NOT list_contains(?, coalesce(api_key_alias, ''))
           AND NOT list_contains(?, coalesce(feature, ''))
         GROUP BY ALL ORDER BY 3 DESC, 1

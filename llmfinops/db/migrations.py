@@ -20,6 +20,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", "001_initial.sql"),
     Migration(2, "pricing engine: tiered rates, usage units, contracts, materialised costs", "002_pricing_engine.sql"),
     Migration(3, "stored monthly allocation", "003_allocation.sql"),
+    Migration(4, "roll-up rows kept out of totals", "004_rollups.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

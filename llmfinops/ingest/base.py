@@ -87,6 +87,9 @@ class InputFormat:
     # For formats whose records hold several usage rows (OTLP: a line of many spans): what a part is called. The
     # SQL then also selects `record_part` (1-based) and `quarantine_raw` (the part's text, without content).
     part_word: str | None = None
+    # Set when the format's rows summarise another source's rows (LiteLLM's daily tables roll up its spend
+    # logs): they are stored with usage.rollup_of set and never added to totals.
+    rollup_of: str | None = None
 
     def normalise_sql(self) -> str:
         return files("llmfinops.ingest").joinpath("sql", self.sql_file).read_text(encoding="utf-8")

@@ -14,6 +14,9 @@ Sources (see shared/formats/gateways.md §1): BerriAI/litellm `schema.prisma` (m
   like the others. UNCONFIRMED against a live proxy.
 - `messages`, `response` and `proxy_server_request` can hold prompt text: they are never read.
 - LiteLLM's own `spend` (a float in USD) is kept as `reported_cost`, through its decimal text, never a float.
+- Older exports lack `session_id`, `status`, `agent_id`, `custom_llm_provider` and more (older `SpendLogsPayload`):
+  every non-key column is optional; the status then comes from `metadata.status` and the provider from the
+  model prefix or a well-known `api_base` host.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ LITELLM_SPEND_LOGS = InputFormat(
         "model_id",
         "model_group",
         "custom_llm_provider",
+        "api_base",
         "user",
         "metadata",
         "request_tags",

@@ -177,10 +177,10 @@ def _ingest_one(
         )
         raw_sql = f"CAST(to_json(struct_pack({raw_fields})) AS VARCHAR)"
     else:
-        # The format names each part (", span 3") and gives the part's own raw text, already stripped of content.
-        location_sql = (
-            f"? || ' ' || normalised.record_number || ', {input_format.part_word} ' || normalised.record_part"
-        )
+        # The format names each part (", span 3") and gives the part's own raw text, already stripped of content;
+        # a rejection of a whole record (no part) reads "line N".
+        part = quote_literal(f", {input_format.part_word} ")
+        location_sql = f"? || ' ' || normalised.record_number || coalesce({part} || normalised.record_part, '')"
         raw_sql = "normalised.quarantine_raw"
     database.execute(
         f"""
@@ -194,12 +194,12 @@ def _ingest_one(
     columns = ", ".join(USAGE_COLUMNS)
     database.execute(
         f"""
-        INSERT INTO usage ({columns}, source_id, source_row)
-        SELECT {columns}, ?, record_number FROM normalised
+        INSERT INTO usage ({columns}, source_id, source_row, rollup_of)
+        SELECT {columns}, ?, record_number, ? FROM normalised
         WHERE reject_reason IS NULL
           AND NOT EXISTS (SELECT 1 FROM usage WHERE usage.natural_key = normalised.natural_key)
         """,
-        [source_id],
+        [source_id, input_format.rollup_of],
     )
     rows_loaded = price_source(database, source_id)
     rows_quarantined = int(database.scalar("SELECT count(*) FROM quarantine WHERE source_id = ?", [source_id]))

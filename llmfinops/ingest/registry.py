@@ -2,20 +2,50 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from llmfinops.errors import InputError, UsageError
 from llmfinops.ingest.base import FileSample, InputFormat
 from llmfinops.ingest.canonical import CANONICAL_REQUESTS
+from llmfinops.ingest.helicone import HELICONE_REQUESTS
+from llmfinops.ingest.langfuse import LANGFUSE_OBSERVATIONS
 from llmfinops.ingest.litellm import LITELLM_SPEND_LOGS
+from llmfinops.ingest.litellm_daily import LITELLM_DAILY_FORMATS
+from llmfinops.ingest.litellm_errors import LITELLM_ERROR_LOGS
+from llmfinops.ingest.mapped import format_from_mapping_file, shipped_formats
+from llmfinops.ingest.openrouter import OPENROUTER_ACTIVITY, OPENROUTER_GENERATIONS
+from llmfinops.ingest.otel_genai import OTEL_GENAI_SPANS
+from llmfinops.ingest.portkey import PORTKEY_LOGS
 
 #: Order matters only when two formats could claim one file: the more specific comes first.
-FORMATS: tuple[InputFormat, ...] = (LITELLM_SPEND_LOGS, CANONICAL_REQUESTS)
+FORMATS: tuple[InputFormat, ...] = (
+    LITELLM_SPEND_LOGS,
+    CANONICAL_REQUESTS,
+    OPENROUTER_GENERATIONS,
+    OPENROUTER_ACTIVITY,
+    HELICONE_REQUESTS,
+    PORTKEY_LOGS,
+    OTEL_GENAI_SPANS,
+    LANGFUSE_OBSERVATIONS,
+    LITELLM_ERROR_LOGS,
+    *LITELLM_DAILY_FORMATS,
+    # mappings shipped in llmfinops/mappings/ (detected by their required-fields signature); last, since a
+    # hand-written format knows its source better than a mapping does
+    *shipped_formats(),
+)
 
 
 def format_named(name: str) -> InputFormat:
     for input_format in FORMATS:
         if input_format.name == name:
             return input_format
-    raise UsageError(f"--kind {name}: unknown format.", f"Use one of: {', '.join(known.name for known in FORMATS)}.")
+    if name.startswith("mapped:"):
+        # not a shipped mapping's name: a path to the user's own mapping file (its errors name file:line)
+        return format_from_mapping_file(Path(name.removeprefix("mapped:")))
+    raise UsageError(
+        f"--kind {name}: unknown format.",
+        f"Use one of: {', '.join(known.name for known in FORMATS)}; or mapped:PATH for your own mapping file.",
+    )
 
 
 def detect_format(sample: FileSample) -> InputFormat:

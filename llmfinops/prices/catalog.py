@@ -84,7 +84,7 @@ def check_pricing(database: Database, month: Month | None = None) -> PricingChec
         f"""
         SELECT strftime(ts, '%Y-%m') AS month, provider, model, sum(request_count),
                sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), any_value(unpriced_reason)
-        FROM (SELECT * FROM usage_priced {period_sql}) WHERE NOT priced
+        FROM (SELECT * FROM usage_for_totals {period_sql}) WHERE NOT priced
         GROUP BY ALL ORDER BY month, provider, model
         """,
         parameters,
@@ -92,7 +92,7 @@ def check_pricing(database: Database, month: Month | None = None) -> PricingChec
     stale = database.fetchall(
         f"""
         SELECT strftime(ts, '%Y-%m') AS month, count(*)
-        FROM (SELECT * FROM usage_priced {period_sql})
+        FROM (SELECT * FROM usage_for_totals {period_sql})
         WHERE pricing_hash IS DISTINCT FROM (SELECT pricing_hash FROM pricing_state)
         GROUP BY ALL ORDER BY month
         """,

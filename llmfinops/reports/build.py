@@ -125,7 +125,7 @@ def spend_by_cost_center(database: Database, config: Config, month: Month) -> li
                coalesce(sum(cache_write_tokens), 0), coalesce(sum(output_tokens), 0),
                coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12))),
                coalesce(sum(request_count) FILTER (WHERE NOT priced), 0)
-        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_priced WHERE ts >= ? AND ts < ?)
+        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_for_totals WHERE ts >= ? AND ts < ?)
         GROUP BY rule_position
         """,
         [*rules.parameters, month.start, month.end],
@@ -148,7 +148,7 @@ def unpriced_models(database: Database, month: Month) -> tuple[UnpricedModel, ..
         """
         SELECT provider, model, sum(request_count),
                sum(input_tokens + cache_read_tokens + cache_write_tokens + output_tokens), any_value(unpriced_reason)
-        FROM usage_priced WHERE NOT priced AND ts >= ? AND ts < ?
+        FROM usage_for_totals WHERE NOT priced AND ts >= ? AND ts < ?
         GROUP BY provider, model ORDER BY provider, model
         """,
         [month.start, month.end],
@@ -192,7 +192,7 @@ def build_showback(database: Database, config: Config, month: Month) -> Showback
         """
         SELECT provider, model, sum(request_count), sum(input_tokens), sum(cache_read_tokens),
                sum(cache_write_tokens), sum(output_tokens), sum(estimated_cost) FILTER (WHERE priced)
-        FROM usage_priced WHERE ts >= ? AND ts < ?
+        FROM usage_for_totals WHERE ts >= ? AND ts < ?
         GROUP BY provider, model
         ORDER BY sum(estimated_cost) FILTER (WHERE priced) DESC NULLS LAST, provider, model
         """,

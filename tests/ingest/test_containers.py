@@ -10,6 +10,7 @@ from pathlib import Path
 
 from llmfinops.db.connection import Database
 from llmfinops.ingest.load import ingest_files
+from llmfinops.ingest.registry import FORMATS
 from llmfinops.workspace import Workspace
 from tests.builders import LITELLM_COLUMNS, litellm_csv_text, litellm_row, write_litellm_csv
 from tests.conftest import CASES
@@ -89,8 +90,9 @@ def test_unknown_format_names_the_file_and_the_fields_seen(cli: Callable, worksp
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {path}: unknown format: a CSV file whose first record has api_key, date, id, model, spend, team_id.\n"
-        "Pass --kind with one of: litellm_spend_logs, canonical; or convert it to the canonical request format "
-        "(docs/formats.md).\n"
+        # the list grows with every format added, so it is built from the registry
+        f"Pass --kind with one of: {', '.join(known.name for known in FORMATS)}; or convert it to the canonical "
+        "request format (docs/formats.md).\n"
     )
 
 
@@ -131,7 +133,10 @@ def test_unknown_kind_is_a_usage_error(cli: Callable, workspace: Workspace) -> N
     result = cli("-w", workspace.root, "ingest", "--kind", "nonsense", LITELLM / "spend_logs_api.json")
 
     assert result.exit_code == 2
-    assert result.stderr == "Error: --kind nonsense: unknown format.\nUse one of: litellm_spend_logs, canonical.\n"
+    assert result.stderr == (
+        "Error: --kind nonsense: unknown format.\n"
+        f"Use one of: {', '.join(known.name for known in FORMATS)}; or mapped:PATH for your own mapping file.\n"
+    )
 
 
 def test_folder_is_expanded_sorted_and_hidden_files_skipped(store: Database, tmp_path: Path) -> None:

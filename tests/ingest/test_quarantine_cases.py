@@ -11,6 +11,11 @@ from llmfinops.ingest.load import ingest_files
 from llmfinops.store import open_store
 from llmfinops.workspace import Workspace
 from tests.conftest import CASES
+from tests.ingest.test_gateways import GATEWAY_QUARANTINE_CASES, GATEWAY_WELL_FORMED
+from tests.ingest.test_langfuse import LANGFUSE_CASE_FILES
+from tests.ingest.test_litellm_tables import LITELLM_TABLE_QUARANTINE_CASES, LITELLM_TABLE_WELL_FORMED
+from tests.ingest.test_mapped import MAPPED_QUARANTINE_CASES, MAPPED_WELL_FORMED
+from tests.ingest.test_otel_genai import OTEL_CASE_FILES
 
 QUARANTINE_CASES: dict[str, tuple[str, str | None, str]] = {
     "litellm/bad_prompt_tokens.csv": ("row 2", "prompt_tokens", "'12x' is not an integer"),
@@ -90,4 +95,17 @@ def test_every_case_file_is_covered() -> None:
         "canonical/batch.jsonl",
     }
     on_disk = {str(path.relative_to(CASES)) for path in CASES.glob("*/*") if path.is_file()}
-    assert on_disk == set(QUARANTINE_CASES) | whole_file_errors | well_formed
+    assert (
+        on_disk
+        == set(QUARANTINE_CASES)
+        | whole_file_errors
+        | well_formed
+        | set(GATEWAY_QUARANTINE_CASES)
+        | (GATEWAY_WELL_FORMED)
+        | set(LITELLM_TABLE_QUARANTINE_CASES)
+        | LITELLM_TABLE_WELL_FORMED
+        | set(MAPPED_QUARANTINE_CASES)
+        | (MAPPED_WELL_FORMED)
+        | OTEL_CASE_FILES
+        | LANGFUSE_CASE_FILES
+    )

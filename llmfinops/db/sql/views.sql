@@ -34,7 +34,7 @@ SELECT
         AS unpriced_reason,
     costs.window_id AS price_window_id, costs.context_tier AS price_context_tier, windows.source_url AS price_source_url,
     costs.pricing_hash, costs.priced_at,
-    usage.token_convention, usage.source_id, usage.source_row
+    usage.token_convention, usage.source_id, usage.source_row, usage.rollup_of
 FROM usage
 LEFT JOIN usage_costs AS costs ON costs.usage_id = usage.usage_id
 LEFT JOIN price_windows AS windows ON windows.window_id = costs.window_id;
@@ -45,3 +45,8 @@ SELECT windows.provider, windows.model, windows.effective_from, windows.effectiv
        rates.context_tier, rates.min_prompt_tokens, rates.* EXCLUDE (window_id, service_tier, context_tier,
        min_prompt_tokens), windows.currency, windows.source_url, windows.captured, windows.window_id
 FROM price_windows AS windows JOIN price_rates AS rates USING (window_id);
+
+-- What totals add up: every row except roll-ups of other rows (docs/schema.md). Reports, allocation and the
+-- pricing check read this view, so the same traffic is never counted twice.
+CREATE OR REPLACE VIEW usage_for_totals AS
+SELECT * FROM usage_priced WHERE rollup_of IS NULL;

@@ -18,12 +18,26 @@ WITH parsed AS (
         CASE WHEN json_valid(request_tags) AND json_type(CAST(request_tags AS JSON)) = 'ARRAY'
              THEN json_extract_string(CAST(request_tags AS JSON), '$[*]') END AS tag_list,
         coalesce(nullif(model, ''), nullif(model_group, '')) AS model_written,
-        lower(coalesce(nullif(custom_llm_provider, ''), nullif(split_part(model, '/', 1), model), 'unknown'))
-            AS provider_written,
+        -- exports from before custom_llm_provider existed name the provider only by the model prefix or the
+        -- upstream api_base; an unknown host stays 'unknown' rather than a guess
+        lower(coalesce(nullif(custom_llm_provider, ''), nullif(split_part(model, '/', 1), model),
+            CASE
+                WHEN contains(lower(api_base), 'openai.azure.com') THEN 'azure'
+                WHEN contains(lower(api_base), 'api.openai.com') THEN 'openai'
+                WHEN contains(lower(api_base), 'api.anthropic.com') THEN 'anthropic'
+                WHEN contains(lower(api_base), 'generativelanguage.googleapis.com') THEN 'gemini'
+                WHEN contains(lower(api_base), 'aiplatform.googleapis.com') THEN 'vertex_ai'
+                WHEN contains(lower(api_base), 'bedrock-runtime') THEN 'bedrock'
+                WHEN contains(lower(api_base), 'api.mistral.ai') THEN 'mistral'
+                WHEN contains(lower(api_base), 'api.groq.com') THEN 'groq'
+                WHEN contains(lower(api_base), 'api.deepseek.com') THEN 'deepseek'
+                WHEN contains(lower(api_base), 'openrouter.ai') THEN 'openrouter'
+            END,
+            'unknown')) AS provider_written,
         nullif(team_id, '') AS team_id,
         nullif("user", '') AS user_written,
         nullif(end_user, '') AS end_user,
-        lower(coalesce(nullif(status, ''), 'success')) AS status_written
+        status AS status_column
     FROM raw_records
     WHERE parse_error IS NULL
 ),
@@ -31,7 +45,9 @@ with_usage AS (
     SELECT
         *,
         coalesce(meta -> 'usage_object', meta -> 'additional_usage_values') AS usage_json,
-        meta -> 'spend_logs_metadata' AS spend_logs_metadata
+        meta -> 'spend_logs_metadata' AS spend_logs_metadata,
+        -- exports from before the status column (older SpendLogsPayload) may carry it in metadata only
+        lower(coalesce(nullif(status_column, ''), nullif(meta ->> 'status', ''), 'success')) AS status_written
     FROM parsed
 ),
 counted AS (
