@@ -221,6 +221,20 @@ def allocate_month(database: Database, config: Config, month: Month) -> MonthAll
     )
 
 
+_ALLOCATION_COLUMNS = (
+    "month",
+    "cost_center",
+    "provider",
+    "category",
+    "pool",
+    "requests",
+    "allocated_cost",
+    "chargeback_cost",
+    "basis",
+    "run_id",
+)
+
+
 def store_allocation(database: Database, allocation: MonthAllocation, run_id: int) -> None:
     """Replace the month in the `allocation` table (a month is recomputed whole, never patched)."""
     database.execute("DELETE FROM allocation WHERE month = ?", [allocation.month])
@@ -239,6 +253,4 @@ def store_allocation(database: Database, allocation: MonthAllocation, run_id: in
         )
         for line in allocation.lines
     ]
-    if rows:
-        placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
-        database.execute(f"INSERT INTO allocation VALUES {placeholders}", [value for row in rows for value in row])
+    database.insert_rows("allocation", _ALLOCATION_COLUMNS, rows)

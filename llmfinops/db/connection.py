@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 
 import duckdb
 
+from llmfinops.db.sqltext import quote_identifier
 from llmfinops.errors import WorkspaceBusyError, WorkspaceError
 
 log = logging.getLogger("llmfinops.sql")
@@ -43,6 +45,26 @@ class Database:
     def scalar(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         row = self.fetchone(sql, parameters)
         return None if row is None else row[0]
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert many rows in one statement with one parameter (a JSON array), typed by the table's own columns.
+
+        DuckDB binds a parameter per value and executemany runs a statement per row, both slow for thousands of
+        values; JSON text carries decimals and timestamps as strings, so nothing passes through a float.
+        """
+        if not rows:
+            return
+        types = dict(
+            self.fetchall("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [table])
+        )
+        structure = json.dumps([{column: types[column] for column in columns}])
+        payload = json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str)
+        column_list = ", ".join(quote_identifier(column) for column in columns)
+        self.execute(
+            f"INSERT INTO {quote_identifier(table)} ({column_list}) "
+            "SELECT unnest(json_transform(?, ?), recursive := true)",
+            [payload, structure],
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:

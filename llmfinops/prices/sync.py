@@ -8,6 +8,28 @@ from llmfinops.prices.setup import PricingSetup
 from llmfinops.prices.tables import RATE_KEYS
 from llmfinops.runs import utc_now
 
+_WINDOW_COLUMNS = (
+    "window_id",
+    "provider",
+    "model",
+    "effective_from",
+    "effective_to",
+    "currency",
+    "source_url",
+    "captured",
+    "price_file",
+)
+_RATE_COLUMNS = ("window_id", "service_tier", "context_tier", "min_prompt_tokens", *RATE_KEYS)
+_NAME_COLUMNS = ("provider", "match_kind", "match_text", "model", "origin")
+_CONTRACT_COLUMNS = (
+    "position",
+    "provider",
+    "model_pattern",
+    "discount_percent",
+    "effective_from",
+    "effective_to",
+)
+
 
 def sync_prices(database: Database, setup: PricingSetup) -> bool:
     """Reload everything pricing reads when any of it changed; return whether it was reloaded.
@@ -68,26 +90,12 @@ def sync_prices(database: Database, setup: PricingSetup) -> bool:
     with database.transaction():
         for table in ("price_rates", "price_windows", "price_model_names", "contract_discounts", "pricing_state"):
             database.execute(f"DELETE FROM {table}")
-        _insert(database, "price_windows", window_rows)
-        _insert(database, "price_rates", rate_rows)
-        _insert(
-            database,
-            "price_model_names (provider, match_kind, match_text, model, origin)",
-            exact_names + glob_names + workspace_names,
-        )
-        _insert(database, "contract_discounts", contract_rows)
+        database.insert_rows("price_windows", _WINDOW_COLUMNS, window_rows)
+        database.insert_rows("price_rates", _RATE_COLUMNS, rate_rows)
+        database.insert_rows("price_model_names", _NAME_COLUMNS, exact_names + glob_names + workspace_names)
+        database.insert_rows("contract_discounts", _CONTRACT_COLUMNS, contract_rows)
         database.execute(
             "INSERT INTO pricing_state VALUES (?, ?, ?)",
             [setup.pricing_hash, setup.tables.tables_hash, utc_now()],
         )
     return True
-
-
-def _insert(database: Database, table: str, rows: list[tuple[object, ...]]) -> None:
-    """Many rows per statement: DuckDB's executemany runs one statement per row, which is slow for ~2,000 rates."""
-    chunk = 500
-    for start in range(0, len(rows), chunk):
-        batch = rows[start : start + chunk]
-        placeholders = "(" + ", ".join("?" * len(batch[0])) + ")"
-        values = [value for row in batch for value in row]
-        database.execute(f"INSERT INTO {table} VALUES {', '.join([placeholders] * len(batch))}", values)
