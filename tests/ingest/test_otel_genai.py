@@ -21,7 +21,7 @@ from llmfinops.workspace import Workspace
 from tests.conftest import CASES
 
 TRACES = CASES / "otel_genai" / "traces.jsonl"
-SEMCONV = "otel: input_tokens includes cache reads and writes (semconv)"
+SEMCONV = "otel: input_tokens includes cache reads and writes"
 EXCLUDES = "otel: input_tokens excludes cached tokens (anthropic convention)"
 
 #: One malformed file per quarantine message: a good first line and a bad second one.

@@ -15,3 +15,21 @@ CREATE OR REPLACE MACRO unit_cost(units, per_unit) AS
 -- count that is not a whole number is a defect to quarantine, not a value to guess.
 CREATE OR REPLACE MACRO whole_number(text) AS
     CASE WHEN regexp_full_match(trim(text), '[+-]?[0-9]+') THEN TRY_CAST(trim(text) AS BIGINT) END;
+
+-- Gateways write a prompt count whose relation to the cache counts changed across versions: it includes cache
+-- reads and writes (current), cache reads only (older), or neither (Anthropic's own input_tokens). Read the
+-- first convention that leaves a non-negative uncached count, newest first; prompt_convention names it for
+-- usage.token_convention, so the choice is visible per row.
+CREATE OR REPLACE MACRO uncached_prompt(prompt, cache_read, cache_write) AS
+    CASE
+        WHEN prompt - cache_read - cache_write >= 0 THEN prompt - cache_read - cache_write
+        WHEN prompt - cache_read >= 0 THEN prompt - cache_read
+        ELSE prompt
+    END;
+
+CREATE OR REPLACE MACRO prompt_convention(prompt, cache_read, cache_write) AS
+    CASE
+        WHEN prompt - cache_read - cache_write >= 0 THEN 'includes cache reads and writes'
+        WHEN prompt - cache_read >= 0 THEN 'includes cache reads only'
+        ELSE 'excludes cached tokens (anthropic convention)'
+    END;

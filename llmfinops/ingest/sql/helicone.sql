@@ -51,18 +51,12 @@ converted AS (
         *,
         CASE
             WHEN provider_written = 'ANTHROPIC' THEN prompt_count
-            WHEN prompt_count - cache_read_count - cache_write_count >= 0
-                THEN prompt_count - cache_read_count - cache_write_count
-            WHEN prompt_count - cache_read_count >= 0 THEN prompt_count - cache_read_count
-            ELSE prompt_count
+            ELSE uncached_prompt(prompt_count, cache_read_count, cache_write_count)
         END AS uncached_input_count,
         CASE
             WHEN provider_written = 'ANTHROPIC'
                 THEN 'helicone: prompt_tokens excludes cached tokens (anthropic input_tokens)'
-            WHEN prompt_count - cache_read_count - cache_write_count >= 0
-                THEN 'helicone: prompt_tokens includes cache reads and writes'
-            WHEN prompt_count - cache_read_count >= 0 THEN 'helicone: prompt_tokens includes cache reads only'
-            ELSE 'helicone: prompt_tokens excludes cached tokens'
+            ELSE 'helicone: prompt_tokens ' || prompt_convention(prompt_count, cache_read_count, cache_write_count)
         END AS convention,
         map_from_entries(tag_entries) AS tags,
         list_filter(tag_entries, lambda entry: lower(entry.key) = 'feature')[1].value AS feature_tag,

@@ -37,18 +37,8 @@ converted AS (
     -- litellm.py apply here too: take the first that leaves a non-negative uncached count, newest first.
     SELECT
         *,
-        CASE
-            WHEN prompt_count - cache_read_count - cache_write_count >= 0
-                THEN prompt_count - cache_read_count - cache_write_count
-            WHEN prompt_count - cache_read_count >= 0 THEN prompt_count - cache_read_count
-            ELSE prompt_count
-        END AS uncached_input_count,
-        CASE
-            WHEN prompt_count - cache_read_count - cache_write_count >= 0
-                THEN 'litellm daily: prompt_tokens includes cache reads and writes'
-            WHEN prompt_count - cache_read_count >= 0 THEN 'litellm daily: prompt_tokens includes cache reads only'
-            ELSE 'litellm daily: prompt_tokens excludes cached tokens (anthropic convention)'
-        END AS convention,
+        uncached_prompt(prompt_count, cache_read_count, cache_write_count) AS uncached_input_count,
+        'litellm daily: prompt_tokens ' || prompt_convention(prompt_count, cache_read_count, cache_write_count) AS convention,
         -- the tag table's entity is one request tag, "key:value" or a bare "key" (as request_tags in spend logs);
         -- organisation and agent have no usage column of their own, so they are kept as a tag
         CASE '__TABLE__'

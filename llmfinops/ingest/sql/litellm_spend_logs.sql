@@ -87,18 +87,8 @@ converted AS (
     -- non-negative uncached count, newest first, and record it.
     SELECT
         *,
-        CASE
-            WHEN prompt_count - cache_read_count - cache_write_count >= 0
-                THEN prompt_count - cache_read_count - cache_write_count
-            WHEN prompt_count - cache_read_count >= 0 THEN prompt_count - cache_read_count
-            ELSE prompt_count
-        END AS uncached_input_count,
-        CASE
-            WHEN prompt_count - cache_read_count - cache_write_count >= 0
-                THEN 'litellm: prompt_tokens includes cache reads and writes'
-            WHEN prompt_count - cache_read_count >= 0 THEN 'litellm: prompt_tokens includes cache reads only'
-            ELSE 'litellm: prompt_tokens excludes cached tokens (anthropic convention)'
-        END AS convention,
+        uncached_prompt(prompt_count, cache_read_count, cache_write_count) AS uncached_input_count,
+        'litellm: prompt_tokens ' || prompt_convention(prompt_count, cache_read_count, cache_write_count) AS convention,
         map_from_entries(list_filter(tag_entries, lambda entry, position:
             list_position(list_transform(tag_entries, lambda other: other.key), entry.key) = position)) AS tags
     FROM counted

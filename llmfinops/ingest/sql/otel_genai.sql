@@ -167,18 +167,8 @@ converted AS (
     -- own input_tokens do not. Take the first reading, newest first, that leaves a non-negative uncached count.
     SELECT
         *,
-        CASE
-            WHEN input_count - cache_read_count - cache_write_count >= 0
-                THEN input_count - cache_read_count - cache_write_count
-            WHEN input_count - cache_read_count >= 0 THEN input_count - cache_read_count
-            ELSE input_count
-        END AS uncached_input_count,
-        CASE
-            WHEN input_count - cache_read_count - cache_write_count >= 0
-                THEN 'otel: input_tokens includes cache reads and writes (semconv)'
-            WHEN input_count - cache_read_count >= 0 THEN 'otel: input_tokens includes cache reads only'
-            ELSE 'otel: input_tokens excludes cached tokens (anthropic convention)'
-        END AS convention,
+        uncached_prompt(input_count, cache_read_count, cache_write_count) AS uncached_input_count,
+        'otel: input_tokens ' || prompt_convention(input_count, cache_read_count, cache_write_count) AS convention,
         -- tags: span attributes first, then resource attributes; the first occurrence of a key wins. Token counts
         -- are columns already, so they are not repeated as tags.
         list_filter(span_kept, lambda pair: NOT starts_with(pair.key, 'gen_ai.usage.')) || resource_kept AS tag_pairs
