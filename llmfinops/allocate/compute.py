@@ -17,7 +17,7 @@ from llmfinops.allocate.rules import compile_rules
 from llmfinops.allocate.settings import UNALLOCATED, SharedPool
 from llmfinops.config import Config
 from llmfinops.db.connection import Database
-from llmfinops.money import largest_remainder_split, split_at_money_scale
+from llmfinops.money import largest_remainder_split, split_at_money_scale, to_cents
 from llmfinops.periods import Month
 
 ZERO = Decimal(0)
@@ -62,14 +62,16 @@ class MonthAllocation:
     unpriced_requests: dict[str, int]  # per cost center; not in any amount
 
     def total(self, cost_center: str, category: Category | None = None) -> Decimal:
-        """Cents charged to a cost center (of one category)."""
-        return sum(
-            (
-                line.chargeback_cost
-                for line in self.lines
-                if line.cost_center == cost_center and (category is None or line.category == category)
-            ),
-            ZERO,
+        """Cents charged to a cost center (of one category); 0.00, not 0, when it has no line."""
+        return to_cents(
+            sum(
+                (
+                    line.chargeback_cost
+                    for line in self.lines
+                    if line.cost_center == cost_center and (category is None or line.category == category)
+                ),
+                ZERO,
+            )
         )
 
 
