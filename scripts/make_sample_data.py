@@ -45,6 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from llmfinops.ingest.litellm import SPEND_LOGS_TABLE_COLUMNS
 from llmfinops.prices.tables import load_price_tables  # the one parser of pricing/*.yaml
 
 SEED = 20261031
@@ -1791,40 +1792,7 @@ def gen_month(c: Ctx, year: int, month: int, batch_rows: list[dict]) -> list[dic
 # Serialisation: Postgres COPY ... CSV HEADER  and  /spend/logs JSON
 # ----------------------------------------------------------------------------------------------
 
-COLUMNS = [
-    "request_id",
-    "call_type",
-    "api_key",
-    "spend",
-    "total_tokens",
-    "prompt_tokens",
-    "completion_tokens",
-    "startTime",
-    "endTime",
-    "request_duration_ms",
-    "completionStartTime",
-    "model",
-    "model_id",
-    "model_group",
-    "custom_llm_provider",
-    "api_base",
-    "user",
-    "metadata",
-    "cache_hit",
-    "cache_key",
-    "request_tags",
-    "team_id",
-    "organization_id",
-    "end_user",
-    "requester_ip_address",
-    "messages",
-    "response",
-    "session_id",
-    "status",
-    "mcp_namespaced_tool_name",
-    "agent_id",
-    "proxy_server_request",
-]
+COLUMNS = list(SPEND_LOGS_TABLE_COLUMNS)
 JSON_COLUMNS = {"metadata", "request_tags", "messages", "response", "proxy_server_request"}
 
 

@@ -9,41 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from llmfinops.ingest.litellm import SPEND_LOGS_TABLE_COLUMNS
+
 #: The 32 columns of "LiteLLM_SpendLogs" in schema.prisma order (shared/formats/gateways.md §1.1).
-LITELLM_COLUMNS: tuple[str, ...] = (
-    "request_id",
-    "call_type",
-    "api_key",
-    "spend",
-    "total_tokens",
-    "prompt_tokens",
-    "completion_tokens",
-    "startTime",
-    "endTime",
-    "request_duration_ms",
-    "completionStartTime",
-    "model",
-    "model_id",
-    "model_group",
-    "custom_llm_provider",
-    "api_base",
-    "user",
-    "metadata",
-    "cache_hit",
-    "cache_key",
-    "request_tags",
-    "team_id",
-    "organization_id",
-    "end_user",
-    "requester_ip_address",
-    "messages",
-    "response",
-    "session_id",
-    "status",
-    "mcp_namespaced_tool_name",
-    "agent_id",
-    "proxy_server_request",
-)
+LITELLM_COLUMNS = SPEND_LOGS_TABLE_COLUMNS
 
 API_KEY = "5f0c1e9a3b7d44e1a0c2b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8"
 

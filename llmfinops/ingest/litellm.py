@@ -23,6 +23,43 @@ from __future__ import annotations
 
 from llmfinops.ingest.base import FileSample, InputFormat
 
+#: Every column of the `LiteLLM_SpendLogs` table in schema.prisma order (shared/formats/gateways.md §1.1), as
+#: `COPY ... CSV HEADER` writes them. The parser reads only `LITELLM_SPEND_LOGS.fields` of them; test builders and
+#: the sample-data generator write files with all of them.
+SPEND_LOGS_TABLE_COLUMNS: tuple[str, ...] = (
+    "request_id",
+    "call_type",
+    "api_key",
+    "spend",
+    "total_tokens",
+    "prompt_tokens",
+    "completion_tokens",
+    "startTime",
+    "endTime",
+    "request_duration_ms",
+    "completionStartTime",
+    "model",
+    "model_id",
+    "model_group",
+    "custom_llm_provider",
+    "api_base",
+    "user",
+    "metadata",
+    "cache_hit",
+    "cache_key",
+    "request_tags",
+    "team_id",
+    "organization_id",
+    "end_user",
+    "requester_ip_address",
+    "messages",
+    "response",
+    "session_id",
+    "status",
+    "mcp_namespaced_tool_name",
+    "agent_id",
+    "proxy_server_request",
+)
 _SIGNATURE = frozenset({"request_id", "call_type", "spend", "startTime", "prompt_tokens", "completion_tokens"})
 
 
