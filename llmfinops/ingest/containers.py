@@ -175,7 +175,9 @@ def _read_jsonl(
     database.execute(
         f"""
         CREATE TEMP TABLE raw_file AS
-        SELECT line, json_kind,
+        SELECT line IS NULL AS blank, json_kind,
+               -- the line itself is kept only where it is the quarantine's raw text (not an object)
+               CASE WHEN json_kind IS DISTINCT FROM 'OBJECT' THEN line END AS line,
                CASE WHEN json_kind = 'OBJECT' THEN json_extract_string(line, {paths}) END AS field_values
         FROM (SELECT line, CASE WHEN json_valid(line) THEN json_type(CAST(line AS JSON)) END AS json_kind
               FROM raw_lines)
@@ -186,20 +188,22 @@ def _read_jsonl(
         f"field_values[{position}] AS {quote_identifier(name)}"
         for position, name in enumerate(input_format.fields, start=1)
     )
-    _numbered_with_rejects(database, select_fields + ", line AS _line, json_kind AS _json_kind", withhold_raw)
+    _numbered_with_rejects(
+        database, select_fields + ", line AS _line, blank AS _blank, json_kind AS _json_kind", withhold_raw
+    )
     raw_line = "NULL" if withhold_raw else "_line"
     database.execute(
         f"""
         UPDATE raw_records SET
             parse_error = CASE WHEN _json_kind IS NULL THEN 'not valid JSON' ELSE 'not a JSON object' END,
             raw_text = {raw_line}
-        WHERE parse_error IS NULL AND _line IS NOT NULL AND coalesce(_json_kind, '') <> 'OBJECT'
+        WHERE parse_error IS NULL AND NOT _blank AND coalesce(_json_kind, '') <> 'OBJECT'
         """
     )
     # Blank lines are not records: they are neither counted as read nor quarantined.
-    database.execute("DELETE FROM raw_records WHERE parse_error IS NULL AND _line IS NULL")
-    database.execute("ALTER TABLE raw_records DROP COLUMN _line")
-    database.execute("ALTER TABLE raw_records DROP COLUMN _json_kind")
+    database.execute("DELETE FROM raw_records WHERE parse_error IS NULL AND _blank")
+    for helper_column in ("_line", "_blank", "_json_kind"):
+        database.execute(f"ALTER TABLE raw_records DROP COLUMN {helper_column}")
 
 
 def _read_json_array(database: Database, sample: FileSample, input_format: InputFormat, compression: str) -> None:
