@@ -86,7 +86,17 @@ def sources(
         columns = ["source", "file", "where", "field", "reason"]
         rows = [(q.source_id, Path(q.path).name, q.location, q.field or "", q.reason) for q in records]
     else:
-        columns = ["source", "file", "format", "read", "loaded", "quarantined", "duplicate", "ingested at (UTC)"]
+        columns = [
+            "source",
+            "file",
+            "format",
+            "read",
+            "loaded",
+            "quarantined",
+            "duplicate",
+            "ingested at (UTC)",
+            "notes",
+        ]
         rows = [
             (
                 s.source_id,
@@ -97,6 +107,7 @@ def sources(
                 f"{s.rows_quarantined:,}",
                 f"{s.rows_duplicate:,}",
                 f"{s.ingested_at:%Y-%m-%d %H:%M:%S}",
+                s.notes or "",
             )
             for s in records
         ]

@@ -21,6 +21,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "pricing engine: tiered rates, usage units, contracts, materialised costs", "002_pricing_engine.sql"),
     Migration(3, "stored monthly allocation", "003_allocation.sql"),
     Migration(4, "roll-up rows kept out of totals", "004_rollups.sql"),
+    Migration(5, "notes on how a source was read", "005_source_notes.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

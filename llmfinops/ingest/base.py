@@ -90,6 +90,9 @@ class InputFormat:
     # Set when the format's rows summarise another source's rows (LiteLLM's daily tables roll up its spend
     # logs): they are stored with usage.rollup_of set and never added to totals.
     rollup_of: str | None = None
+    # The source field holding each row's time as text; rows whose value has no UTC offset are read as UTC, and
+    # the source says how many there were (sources.notes).
+    timestamp_field: str | None = None
 
     def normalise_sql(self) -> str:
         return files("llmfinops.ingest").joinpath("sql", self.sql_file).read_text(encoding="utf-8")

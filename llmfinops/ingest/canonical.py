@@ -48,5 +48,6 @@ CANONICAL_REQUESTS = InputFormat(
         "reported_cost",
     ),
     sql_file="canonical.sql",
+    timestamp_field="ts",
     detect=_detect,
 )

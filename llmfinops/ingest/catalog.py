@@ -18,6 +18,7 @@ class SourceRecord:
     rows_quarantined: int
     rows_duplicate: int
     ingested_at: datetime
+    notes: str | None  # what reading assumed, e.g. how many timestamps had no UTC offset
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class QuarantineRecord:
 
 def list_sources(database: Database) -> list[SourceRecord]:
     rows = database.fetchall(
-        "SELECT source_id, path, format, rows_read, rows_loaded, rows_quarantined, rows_duplicate, ingested_at "
+        "SELECT source_id, path, format, rows_read, rows_loaded, rows_quarantined, rows_duplicate, ingested_at, "
+        "notes "
         "FROM sources ORDER BY source_id"
     )
     return [SourceRecord(*row) for row in rows]

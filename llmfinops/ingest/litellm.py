@@ -98,6 +98,7 @@ LITELLM_SPEND_LOGS = InputFormat(
     sql_file="litellm_spend_logs.sql",
     detect=_detect,
     private_fields=frozenset({"messages", "response", "proxy_server_request"}),
+    timestamp_field="startTime",
     # metadata may carry proxy_server_request, requester_metadata or error text (prompt text); keep what
     # explains a rejection: attribution, tags and usage.
     quarantine_json_keys={

@@ -37,6 +37,7 @@ LITELLM_ERROR_LOGS = InputFormat(
         "status_code",
     ),
     sql_file="litellm_error_logs.sql",
+    timestamp_field="startTime",
     detect=_detect,
     private_fields=frozenset({"request_kwargs", "exception_string"}),
 )

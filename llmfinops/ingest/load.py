@@ -150,6 +150,8 @@ def _ingest_one(
     progress.step(f"reading {sample.container.upper()}")
     read_raw_records(database, sample, input_format)
 
+    notes = _timestamp_note(database, input_format)
+
     progress.step("normalising")
     database.execute("DROP TABLE IF EXISTS normalised")
     database.execute(f"CREATE TEMP TABLE normalised AS {input_format.normalise_sql().rstrip().rstrip(';')}")
@@ -222,8 +224,8 @@ def _ingest_one(
     database.execute(
         """
         INSERT INTO sources (source_id, path, sha256, format, container, target, format_version, rows_read,
-                             rows_loaded, rows_quarantined, rows_duplicate, ingested_at, run_id)
-        VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, now()::TIMESTAMP, ?)
+                             rows_loaded, rows_quarantined, rows_duplicate, ingested_at, run_id, notes)
+        VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?)
         """,
         [
             source_id,
@@ -237,6 +239,7 @@ def _ingest_one(
             rows_quarantined,
             rows_duplicate,
             run_id,
+            notes,
         ],
     )
     return FileResult(
@@ -278,3 +281,22 @@ def _quarantined_field_sql(input_format: InputFormat, name: str) -> str:
         return column
     pairs = ", ".join(f"{quote_literal(key)}, CAST({column} AS JSON) -> {quote_literal(key)}" for key in kept_keys)
     return f"CASE WHEN json_valid({column}) THEN CAST(json_object({pairs}) AS VARCHAR) END"
+
+
+def _timestamp_note(database: Database, input_format: InputFormat) -> str | None:
+    """Say how many rows had a time without a UTC offset: they are read as UTC, which may not be what was meant."""
+    if input_format.timestamp_field is None:
+        return None
+    column = quote_identifier(input_format.timestamp_field)
+    naive = int(
+        database.scalar(
+            f"""
+            SELECT count(*) FROM raw_records
+            WHERE parse_error IS NULL AND nullif(trim({column}), '') IS NOT NULL
+              AND NOT regexp_matches(trim({column}), '(Z|z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$')
+            """
+        )
+    )
+    if not naive:
+        return None
+    return f"{naive:,} {input_format.timestamp_field} values had no UTC offset and were read as UTC"

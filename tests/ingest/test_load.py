@@ -243,3 +243,14 @@ def test_library_ingest_raises_and_rolls_back(store: Database, tmp_path: Path) -
         ingest_files(store, [tmp_path / "ok.jsonl", CASES / "litellm" / "unknown_format.csv"])
 
     assert {table: store.fetchall(f"SELECT * FROM {table}") for table in before} == before
+
+
+def test_sources_say_when_timestamps_without_an_offset_were_read_as_utc(store: Database) -> None:
+    # Postgres COPY writes timestamp(3) without a zone; the /spend/logs API writes ISO-8601 with Z.
+    ingest_files(store, [CASES / "litellm" / "spend_logs_copy.csv", CASES / "litellm" / "spend_logs_api.json"])
+
+    notes = dict(store.fetchall("SELECT regexp_extract(path, '[^/]+$'), notes FROM sources"))
+
+    rows = store.scalar("SELECT rows_read FROM sources WHERE path LIKE '%spend_logs_copy.csv'")
+    assert notes["spend_logs_copy.csv"] == f"{rows:,} startTime values had no UTC offset and were read as UTC"
+    assert notes["spend_logs_api.json"] is None
