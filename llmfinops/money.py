@@ -21,11 +21,6 @@ def to_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_amount(text: str) -> Decimal:
-    """Read a money amount written as a decimal string; floats are refused by type."""
-    return Decimal(text)
-
-
 def largest_remainder_split(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split `total` (rounded to cents) over `weights` in cents that add up to it exactly.
 

@@ -33,3 +33,19 @@ CREATE OR REPLACE MACRO prompt_convention(prompt, cache_read, cache_write) AS
         WHEN prompt - cache_read >= 0 THEN 'includes cache reads only'
         ELSE 'excludes cached tokens (anthropic convention)'
     END;
+
+-- The provider behind an upstream base URL (LiteLLM's api_base), for exports that do not name it otherwise; an
+-- unknown host gives NULL, so callers fall back to 'unknown' rather than a guess.
+CREATE OR REPLACE MACRO provider_from_base_url(base_url) AS
+    CASE
+        WHEN contains(lower(base_url), 'openai.azure.com') THEN 'azure'
+        WHEN contains(lower(base_url), 'api.openai.com') THEN 'openai'
+        WHEN contains(lower(base_url), 'api.anthropic.com') THEN 'anthropic'
+        WHEN contains(lower(base_url), 'generativelanguage.googleapis.com') THEN 'gemini'
+        WHEN contains(lower(base_url), 'aiplatform.googleapis.com') THEN 'vertex_ai'
+        WHEN contains(lower(base_url), 'bedrock-runtime') THEN 'bedrock'
+        WHEN contains(lower(base_url), 'api.mistral.ai') THEN 'mistral'
+        WHEN contains(lower(base_url), 'api.groq.com') THEN 'groq'
+        WHEN contains(lower(base_url), 'api.deepseek.com') THEN 'deepseek'
+        WHEN contains(lower(base_url), 'openrouter.ai') THEN 'openrouter'
+    END;

@@ -21,18 +21,7 @@ resolved AS (
         -- well-known api_base host names the provider; anything else stays 'unknown' rather than a guess
         lower(coalesce(
             CASE WHEN contains(deployment_model, '/') THEN split_part(deployment_model, '/', 1) END,
-            CASE
-                WHEN contains(base_url, 'openai.azure.com') THEN 'azure'
-                WHEN contains(base_url, 'api.openai.com') THEN 'openai'
-                WHEN contains(base_url, 'api.anthropic.com') THEN 'anthropic'
-                WHEN contains(base_url, 'generativelanguage.googleapis.com') THEN 'gemini'
-                WHEN contains(base_url, 'aiplatform.googleapis.com') THEN 'vertex_ai'
-                WHEN contains(base_url, 'bedrock-runtime') THEN 'bedrock'
-                WHEN contains(base_url, 'api.mistral.ai') THEN 'mistral'
-                WHEN contains(base_url, 'api.groq.com') THEN 'groq'
-                WHEN contains(base_url, 'api.deepseek.com') THEN 'deepseek'
-                WHEN contains(base_url, 'openrouter.ai') THEN 'openrouter'
-            END,
+            provider_from_base_url(base_url),
             'unknown')) AS provider_written
     FROM parsed
 )

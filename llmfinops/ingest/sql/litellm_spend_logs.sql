@@ -21,18 +21,7 @@ WITH parsed AS (
         -- exports from before custom_llm_provider existed name the provider only by the model prefix or the
         -- upstream api_base; an unknown host stays 'unknown' rather than a guess
         lower(coalesce(nullif(custom_llm_provider, ''), nullif(split_part(model, '/', 1), model),
-            CASE
-                WHEN contains(lower(api_base), 'openai.azure.com') THEN 'azure'
-                WHEN contains(lower(api_base), 'api.openai.com') THEN 'openai'
-                WHEN contains(lower(api_base), 'api.anthropic.com') THEN 'anthropic'
-                WHEN contains(lower(api_base), 'generativelanguage.googleapis.com') THEN 'gemini'
-                WHEN contains(lower(api_base), 'aiplatform.googleapis.com') THEN 'vertex_ai'
-                WHEN contains(lower(api_base), 'bedrock-runtime') THEN 'bedrock'
-                WHEN contains(lower(api_base), 'api.mistral.ai') THEN 'mistral'
-                WHEN contains(lower(api_base), 'api.groq.com') THEN 'groq'
-                WHEN contains(lower(api_base), 'api.deepseek.com') THEN 'deepseek'
-                WHEN contains(lower(api_base), 'openrouter.ai') THEN 'openrouter'
-            END,
+            provider_from_base_url(api_base),
             'unknown')) AS provider_written,
         nullif(team_id, '') AS team_id,
         nullif("user", '') AS user_written,
