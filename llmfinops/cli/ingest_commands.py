@@ -29,10 +29,18 @@ def print_ingest_report(report: IngestReport, *, to_stderr: bool = False) -> Non
         if result.outcome == "already ingested":
             lines.append(f"{result.path}: already ingested (source {result.source_id}); nothing changed.")
             continue
+        skipped = f", {result.rows_skipped:,} skipped" if result.rows_skipped else ""
         lines.append(
             f"{result.path}: {result.format_name}: {result.rows_read:,} read, {result.rows_loaded:,} loaded, "
-            f"{result.rows_quarantined:,} quarantined, {result.rows_duplicate:,} duplicate"
+            f"{result.rows_quarantined:,} quarantined, {result.rows_duplicate:,} duplicate{skipped}"
         )
+        lines += [f"  skipped {skip.rows:,}: {skip.reason}" for skip in result.skipped]
+        lines += [
+            f"  replaced {change.rows_removed:,} {change.target} rows of {change.provider} from earlier files for "
+            f"{change.period_start:%Y-%m-%d %H:%M} to {change.period_end:%Y-%m-%d %H:%M} with {change.rows_added:,}: "
+            f"{change.measure} {change.total_before:,.2f} -> {change.total_after:,.2f}"
+            for change in result.replacements
+        ]
         lines += [
             f"  quarantined {row.location}: {row.field or 'record'}: {row.reason}"
             for row in result.quarantined_examples
@@ -94,6 +102,7 @@ def sources(
             "loaded",
             "quarantined",
             "duplicate",
+            "skipped",
             "ingested at (UTC)",
             "notes",
         ]
@@ -106,6 +115,7 @@ def sources(
                 f"{s.rows_loaded:,}",
                 f"{s.rows_quarantined:,}",
                 f"{s.rows_duplicate:,}",
+                f"{s.rows_skipped:,}",
                 f"{s.ingested_at:%Y-%m-%d %H:%M:%S}",
                 s.notes or "",
             )

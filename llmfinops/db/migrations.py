@@ -22,6 +22,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "stored monthly allocation", "003_allocation.sql"),
     Migration(4, "roll-up rows kept out of totals", "004_rollups.sql"),
     Migration(5, "notes on how a source was read", "005_source_notes.sql"),
+    Migration(6, "billed lines, skipped rows, replacement of restated provider exports", "006_billing.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -13,7 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-Container = Literal["csv", "json", "jsonl"]
+Container = Literal["csv", "json", "jsonl", "parquet"]
 Target = Literal["usage", "billing"]
 
 #: The columns a format's SQL must select, in this order (the `usage` table's columns plus the rejection).
@@ -54,7 +54,45 @@ USAGE_COLUMNS: tuple[str, ...] = (
     "reported_cost",
     "token_convention",
 )
+#: The columns of a billed line (the `billing` table, named after FOCUS columns where one exists). A format that
+#: loads both usage and billing (a CUR line is usage and a billed amount) selects the union: columns of the same
+#: name (natural_key, provider, model, model_raw, project_id, api_key_id, workspace_id, tags) mean the same thing.
+BILLING_COLUMNS: tuple[str, ...] = (
+    "natural_key",
+    "provider",
+    "billing_account_id",
+    "sub_account_id",
+    "invoice_id",
+    "billing_period_start",
+    "billing_period_end",
+    "charge_period_start",
+    "charge_period_end",
+    "charge_category",
+    "charge_class",
+    "service_name",
+    "sku_id",
+    "sku_description",
+    "model",
+    "model_raw",
+    "token_class",
+    "consumed_quantity",
+    "consumed_unit",
+    "billed_cost",
+    "list_cost",
+    "effective_cost",
+    "billing_currency",
+    "is_ai",
+    "project_id",
+    "api_key_id",
+    "workspace_id",
+    "tags",
+)
 REJECTION_COLUMNS: tuple[str, ...] = ("record_number", "reject_field", "reject_reason")
+#: Optional columns of a format's SQL. `skip_reason`: a row read and deliberately not loaded (a CUR line of another
+#: AWS service, an empty usage bucket), counted by reason and never quarantined. `to_usage` / `to_billing`: for a
+#: format with both targets, which of them the row goes to. `period_start` / `period_end`: the time the row covers
+#: (a bucket, a charge period), which a newer export of the same feed replaces.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("skip_reason", "to_usage", "to_billing", "period_start", "period_end")
 
 
 @dataclass(frozen=True)
@@ -66,6 +104,9 @@ class FileSample:
     field_names: frozenset[str]
     compressed: bool
     wrapped_in_data: bool = False  # a JSON object whose records are under "data" (paged API responses)
+    # Keys of the objects inside the sampled records' lists and objects (a usage bucket's `results[]`), so formats
+    # whose records share an envelope can still be told apart.
+    nested_field_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -74,7 +115,6 @@ class InputFormat:
 
     name: str  # the --kind value and sources.format
     title: str  # what a person calls it
-    target: Target
     fields: tuple[str, ...]  # source fields read, as text; nothing else (such as prompt text) is ever read
     sql_file: str  # in llmfinops/ingest/sql/
     detect: Callable[[FileSample], bool]
@@ -93,6 +133,12 @@ class InputFormat:
     # The source field holding each row's time as text; rows whose value has no UTC offset are read as UTC, and
     # the source says how many there were (sources.notes).
     timestamp_field: str | None = None
+    # Which tables the rows go to.
+    targets: frozenset[Target] = frozenset({"usage"})
+    # Provider exports are restated for weeks: a newer export of a period replaces the rows that earlier files of
+    # the same feed (formats sharing this name: the usage API's JSON and the dashboard's CSV of it) loaded for that
+    # period and provider, instead of adding to them. None: rows are deduplicated by natural key only.
+    feed: str | None = None
 
     def normalise_sql(self) -> str:
         return files("llmfinops.ingest").joinpath("sql", self.sql_file).read_text(encoding="utf-8")

@@ -15,7 +15,6 @@ def _detect(sample: FileSample) -> bool:
 CANONICAL_REQUESTS = InputFormat(
     name="canonical",
     title="llmfinops canonical requests (CSV or JSON Lines, docs/formats.md)",
-    target="usage",
     fields=(
         "request_id",
         "ts",

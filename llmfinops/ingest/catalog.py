@@ -17,8 +17,10 @@ class SourceRecord:
     rows_loaded: int
     rows_quarantined: int
     rows_duplicate: int
+    rows_skipped: int
     ingested_at: datetime
-    notes: str | None  # what reading assumed, e.g. how many timestamps had no UTC offset
+    # what reading assumed (timestamps without a UTC offset), why rows were skipped, what a newer export replaced
+    notes: str | None
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,17 @@ class QuarantineRecord:
 
 def list_sources(database: Database) -> list[SourceRecord]:
     rows = database.fetchall(
-        "SELECT source_id, path, format, rows_read, rows_loaded, rows_quarantined, rows_duplicate, ingested_at, "
-        "notes "
-        "FROM sources ORDER BY source_id"
+        """
+        SELECT source_id, path, format, rows_read, rows_loaded, rows_quarantined, rows_duplicate, rows_skipped,
+               ingested_at,
+               nullif(concat_ws('; ', notes,
+                   (SELECT string_agg('skipped ' || rows || ': ' || reason, '; ' ORDER BY rows DESC, reason)
+                    FROM source_skips WHERE source_skips.source_id = sources.source_id),
+                   (SELECT string_agg('replaced ' || rows_removed || ' ' || target || ' rows of source '
+                                      || replaced_source_id, '; ' ORDER BY replaced_source_id, target)
+                    FROM source_replacements WHERE source_replacements.source_id = sources.source_id)), '')
+        FROM sources ORDER BY source_id
+        """
     )
     return [SourceRecord(*row) for row in rows]
 

@@ -22,12 +22,14 @@ from llmfinops.errors import InputError
 from llmfinops.ingest.base import Container, FileSample, InputFormat
 
 _SAMPLE_BYTES = 1 << 20
-_DATA_WRAPPER = re.compile(r'\{\s*"data"\s*:\s*\[')
+# {"data": [...]} or OpenAI's {"object": "page", "data": [...]}
+_DATA_WRAPPER = re.compile(r'\{\s*(?:"object"\s*:\s*"page"\s*,\s*)?"data"\s*:\s*\[')
 _GZIP_MAGIC = b"\x1f\x8b"
+_PARQUET_MAGIC = b"PAR1"
 #: JSON Lines are read as one-column CSV; this control character cannot appear unescaped in valid JSON.
 _JSONL_DELIMITER = "\x1f"
 
-LOCATION_WORD: dict[Container, str] = {"csv": "row", "json": "element", "jsonl": "line"}
+LOCATION_WORD: dict[Container, str] = {"csv": "row", "json": "element", "jsonl": "line", "parquet": "row"}
 
 
 def _read_head(path: Path) -> tuple[str, bool]:
@@ -48,31 +50,116 @@ def _read_head(path: Path) -> tuple[str, bool]:
 
 
 def sample_file(path: Path) -> FileSample:
-    """Look at the start of a file: which container it is and which field names its first record has."""
+    """Look at the start of a file: which container it is and which field names its first records have."""
+    if _is_parquet(path):
+        return _sample_parquet(path)
     head, compressed = _read_head(path)
     stripped = head.lstrip()
     if not stripped:
         raise InputError(f"{path}: the file is empty.")
-    decoder = json.JSONDecoder()
     if stripped[0] in "[{":
-        # A paged API response ({"data": [...], "total": ...}) is recognised by its start, so a page larger
-        # than the sample is still read as one JSON document rather than as JSON Lines.
-        wrapper = _DATA_WRAPPER.match(stripped)
-        try:
-            if stripped[0] == "[" or wrapper:
-                body = stripped[wrapper.end() if wrapper else 1 :].lstrip()
-                first = decoder.raw_decode(body)[0] if body and body[0] != "]" else {}
-                return FileSample(path, "json", _keys(first), compressed, wrapped_in_data=wrapper is not None)
-            first, _ = decoder.raw_decode(stripped)
-        except json.JSONDecodeError as error:
-            raise InputError(
-                f"{path}: line {error.lineno}: not valid JSON at the start of the file ({error.msg}).",
-                "JSON input must be an array of records, an object with a `data` array, or one object per line.",
-            ) from error
-        return FileSample(path, "jsonl", _keys(first), compressed)
+        return _sample_json(path, stripped, compressed)
     header_line = stripped.splitlines()[0]
     header = next(csv.reader(io.StringIO(header_line)), [])
     return FileSample(path, "csv", frozenset(name.strip() for name in header), compressed)
+
+
+def _sample_json(path: Path, stripped: str, compressed: bool) -> FileSample:
+    decoder = json.JSONDecoder()
+    try:
+        if stripped[0] == "[":
+            records = _first_elements(stripped[1:])
+            return _json_sample(path, "json", records, compressed)
+        try:
+            first, end = decoder.raw_decode(stripped)
+        except json.JSONDecodeError:
+            # A paged API response larger than the sample: recognised by its start, so that it is still read as
+            # one JSON document rather than as JSON Lines.
+            wrapper = _DATA_WRAPPER.match(stripped)
+            if wrapper is None:
+                raise
+            records = _first_elements(stripped[wrapper.end() :])
+            return _json_sample(path, "json", records, compressed, wrapped_in_data=True)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{path}: line {error.lineno}: not valid JSON at the start of the file ({error.msg}).",
+            "JSON input must be an array of records, an object with a `data` array, or one object per line.",
+        ) from error
+    if isinstance(first, dict) and not stripped[end:].strip():
+        _refuse_error_body(path, first)
+        if isinstance(first.get("data"), list):
+            return _json_sample(path, "json", first["data"], compressed, wrapped_in_data=True)
+    return _json_sample(path, "jsonl", [first], compressed)
+
+
+def _first_elements(array_body: str, limit: int = 50) -> list[object]:
+    """The first records of a JSON array whose opening bracket was consumed (as many as the sample holds)."""
+    decoder = json.JSONDecoder()
+    records: list[object] = []
+    position = 0
+    while len(records) < limit:
+        rest = array_body[position:].lstrip().lstrip(",").lstrip()
+        if not rest or rest[0] == "]":
+            break
+        try:
+            record, consumed = decoder.raw_decode(rest)
+        except json.JSONDecodeError:
+            if records:  # the sample ended inside a record
+                break
+            raise
+        records.append(record)
+        position = len(array_body) - len(rest) + consumed
+    return records
+
+
+def _refuse_error_body(path: Path, document: dict) -> None:
+    """An API error response saved instead of data ({"error": {...}}, as OpenAI and Anthropic send) is not input."""
+    error = document.get("error")
+    if error is None or "data" in document:
+        return
+    message = error.get("message") if isinstance(error, dict) else error
+    raise InputError(
+        f"{path}: the file holds an API error response, not data: {message!s}.",
+        "Fetch the export again (check the admin key, the time range and the query parameters) and ingest that.",
+    )
+
+
+def _json_sample(
+    path: Path, container: Container, records: list[object], compressed: bool, *, wrapped_in_data: bool = False
+) -> FileSample:
+    first = records[0] if records else {}
+    nested: set[str] = set()
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        for value in record.values():
+            children = value if isinstance(value, list) else [value]
+            for child in children:
+                if isinstance(child, dict):
+                    nested.update(child)
+    return FileSample(
+        path, container, _keys(first), compressed, wrapped_in_data=wrapped_in_data, nested_field_names=frozenset(nested)
+    )
+
+
+def _is_parquet(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == _PARQUET_MAGIC
+    except OSError:
+        return False
+
+
+def _sample_parquet(path: Path) -> FileSample:
+    try:
+        with duckdb.connect() as connection:
+            columns = connection.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+    except duckdb.Error as error:
+        raise InputError(
+            f"{path}: cannot read the file as Parquet: {str(error).splitlines()[0]}",
+            "Check that the file is complete (a Parquet file ends with its schema; a cut-off file has none).",
+        ) from error
+    return FileSample(path, "parquet", frozenset(str(column[0]) for column in columns), compressed=False)
 
 
 def _keys(record: object) -> frozenset[str]:
@@ -92,6 +179,8 @@ def read_raw_records(database: Database, sample: FileSample, input_format: Input
             _read_csv(database, sample, input_format, compression, withhold_raw)
         elif sample.container == "jsonl":
             _read_jsonl(database, sample, input_format, compression, withhold_raw)
+        elif sample.container == "parquet":
+            _read_parquet(database, sample, input_format)
         else:
             _read_json_array(database, sample, input_format, compression)
     except duckdb.Error as error:
@@ -204,6 +293,34 @@ def _read_jsonl(
     database.execute("DELETE FROM raw_records WHERE parse_error IS NULL AND _blank")
     for helper_column in ("_line", "_blank", "_json_kind"):
         database.execute(f"ALTER TABLE raw_records DROP COLUMN {helper_column}")
+
+
+def _read_parquet(database: Database, sample: FileSample, input_format: InputFormat) -> None:
+    """Parquet rows as text fields; nested columns (CUR's resource_tags MAP, product MAP) as JSON text."""
+    types = dict(
+        database.fetchall(
+            "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [str(sample.path)]
+        )
+    )
+
+    def as_text(name: str) -> str:
+        if name not in types:
+            return f"CAST(NULL AS VARCHAR) AS {quote_identifier(name)}"
+        column = quote_identifier(name)
+        nested = any(marker in types[name] for marker in ("MAP(", "STRUCT(", "[]"))
+        value = f"CAST(to_json({column}) AS VARCHAR)" if nested else f"CAST({column} AS VARCHAR)"
+        return f"{value} AS {column}"
+
+    select_fields = ", ".join(as_text(name) for name in input_format.fields)
+    database.execute(
+        f"""
+        CREATE TEMP TABLE raw_records AS
+        SELECT file_row_number + 1 AS record_number, CAST(NULL AS VARCHAR) AS parse_error,
+               CAST(NULL AS VARCHAR) AS raw_text, {select_fields}
+        FROM read_parquet(?, file_row_number = true)
+        """,
+        [str(sample.path)],
+    )
 
 
 def _read_json_array(database: Database, sample: FileSample, input_format: InputFormat, compression: str) -> None:

@@ -32,7 +32,6 @@ def _detect(sample: FileSample) -> bool:
 HELICONE_REQUESTS = InputFormat(
     name="helicone",
     title="Helicone request export (@helicone/export JSON, JSON Lines or CSV)",
-    target="usage",
     fields=(
         "request_id",
         "response_id",

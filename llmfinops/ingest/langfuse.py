@@ -48,7 +48,6 @@ def _detect(sample: FileSample) -> bool:
 LANGFUSE_OBSERVATIONS = InputFormat(
     name="langfuse",
     title="Langfuse observations (blob storage / UI export CSV, JSON, JSON Lines; public API observation lists)",
-    target="usage",
     fields=(
         "id",
         "trace_id",

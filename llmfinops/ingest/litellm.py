@@ -70,7 +70,6 @@ def _detect(sample: FileSample) -> bool:
 LITELLM_SPEND_LOGS = InputFormat(
     name="litellm_spend_logs",
     title="LiteLLM proxy spend logs (LiteLLM_SpendLogs CSV, /spend/logs JSON)",
-    target="usage",
     fields=(
         "request_id",
         "call_type",

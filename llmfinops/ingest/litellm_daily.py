@@ -92,7 +92,6 @@ def _daily_format(table_word: str, table_name: str) -> LiteLLMDailyFormat:
     return LiteLLMDailyFormat(
         name=f"litellm_daily_{table_word}_spend",
         title=f"LiteLLM daily aggregates by {table_word.replace('_', ' ')} ({table_name} CSV or JSON)",
-        target="usage",
         fields=(entity_column, *_COMMON_FIELDS),
         sql_file="litellm_daily_spend.sql",
         detect=_detector(entity_column),

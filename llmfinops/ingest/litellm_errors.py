@@ -24,7 +24,6 @@ def _detect(sample: FileSample) -> bool:
 LITELLM_ERROR_LOGS = InputFormat(
     name="litellm_error_logs",
     title="LiteLLM proxy error logs (LiteLLM_ErrorLogs CSV or JSON)",
-    target="usage",
     fields=(
         "request_id",
         "startTime",

@@ -542,7 +542,6 @@ def mapped_format(mapping: Mapping) -> MappedFormat:
     return MappedFormat(
         name=f"mapped:{mapping.name}",
         title=mapping.title,
-        target="usage",
         fields=tuple(sorted(source_field(path) for path in paths)),
         sql_file="",
         detect=detect,

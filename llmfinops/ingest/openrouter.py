@@ -38,7 +38,6 @@ def _detect_activity(sample: FileSample) -> bool:
 OPENROUTER_GENERATIONS = InputFormat(
     name="openrouter_generations",
     title="OpenRouter generation records (GET /api/v1/generation data objects)",
-    target="usage",
     fields=(
         "id",
         "created_at",
@@ -68,7 +67,6 @@ OPENROUTER_GENERATIONS = InputFormat(
 OPENROUTER_ACTIVITY = InputFormat(
     name="openrouter_activity",
     title="OpenRouter daily activity (GET /api/v1/activity)",
-    target="usage",
     fields=(
         "date",
         "model",

@@ -41,7 +41,6 @@ def _detect(sample: FileSample) -> bool:
 OTEL_GENAI_SPANS = InputFormat(
     name="otel_genai",
     title="OpenTelemetry GenAI spans (OTLP/JSON Lines, one TracesData per line)",
-    target="usage",
     fields=("resourceSpans",),
     sql_file="otel_genai.sql",
     detect=_detect,

@@ -30,7 +30,6 @@ def _detect(sample: FileSample) -> bool:
 PORTKEY_LOGS = InputFormat(
     name="portkey",
     title="Portkey log export (JSON Lines)",
-    target="usage",
     fields=(
         "id",
         "trace_id",

@@ -4,9 +4,10 @@
 INSERT INTO usage_costs
 WITH selected AS (
     SELECT usage.*,
-           -- long-context thresholds apply to one request's prompt, so buckets are priced at base rates
-           CASE WHEN grain = 'request' THEN input_tokens + cache_read_tokens + cache_write_tokens ELSE 0 END
-               AS prompt_tokens
+           -- long-context thresholds apply to one request's prompt; a bucket has none, so it is priced at the
+           -- long-context rates only where its source says its requests were above the threshold
+           CASE WHEN grain = 'request' THEN input_tokens + cache_read_tokens + cache_write_tokens
+                WHEN long_context THEN 9223372036854775807 ELSE 0 END AS prompt_tokens
     FROM usage JOIN pricing_selection USING (usage_id)
 ),
 windowed AS (
