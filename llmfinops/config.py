@@ -63,6 +63,26 @@ class ModelAlias:
 
 
 @dataclass(frozen=True)
+class ExchangeRate:
+    """Units of the workspace currency for one unit of `currency`, from `effective_from` until the next rate."""
+
+    currency: str
+    rate: Decimal
+    effective_from: date
+
+
+@dataclass(frozen=True)
+class ReconcileSettings:
+    tolerance_percent: Decimal = Decimal(2)
+    exchange_rates: tuple[ExchangeRate, ...] = ()
+
+    def rate_for(self, currency: str, on: date) -> ExchangeRate | None:
+        """The rate in effect on a day: the latest one that started on or before it."""
+        candidates = [rate for rate in self.exchange_rates if rate.currency == currency and rate.effective_from <= on]
+        return max(candidates, key=lambda rate: rate.effective_from, default=None)
+
+
+@dataclass(frozen=True)
 class Config:
     currency: str
     cost_centers: tuple[CostCenter, ...]
@@ -73,6 +93,7 @@ class Config:
     shared_pools: tuple[SharedPool, ...] = ()
     seats: tuple[SeatPlan, ...] = ()
     true_up: TrueUp = field(default_factory=TrueUp)
+    reconcile: ReconcileSettings = field(default_factory=ReconcileSettings)
     warnings: tuple[str, ...] = ()  # things that are allowed but probably wrong (a rule that can never match)
     path: Path | None = None
 
@@ -120,6 +141,38 @@ def _parse_model_aliases(path: Path, document: LineDict) -> tuple[ModelAlias, ..
     return tuple(aliases)
 
 
+def _parse_reconcile(path: Path, document: LineDict, currency: str) -> ReconcileSettings:
+    settings = ReconcileSettings()
+    raw = document.get("reconcile")
+    if raw is not None:
+        section = mapping_field(path, raw, "reconcile", document, "reconcile")
+        unknown = set(section) - {"tolerance_percent"}
+        if unknown:
+            raise ConfigError(
+                f"{location(path, section, sorted(unknown)[0])}: reconcile: unknown key {sorted(unknown)[0]}."
+            )
+        tolerance = decimal_field(path, section, "tolerance_percent", required=False, max_decimals=4)
+        if tolerance is not None:
+            if tolerance < 0:
+                raise ConfigError(f"{location(path, section, 'tolerance_percent')}: tolerance_percent: below 0.")
+            settings = ReconcileSettings(tolerance_percent=tolerance)
+    rates = []
+    for raw_rate in list_field(path, document, "exchange_rates"):
+        entry = mapping_field(path, raw_rate, "exchange_rates entry", document, "exchange_rates")
+        rate_currency = (text_field(path, entry, "currency", required=True) or "").upper()
+        if rate_currency == currency:
+            raise ConfigError(
+                f"{location(path, entry, 'currency')}: currency: {rate_currency} is the workspace currency itself."
+            )
+        rate = decimal_field(path, entry, "rate", required=True, max_decimals=10)
+        effective_from = date_field(path, entry, "effective_from", required=True)
+        assert rate is not None and effective_from is not None
+        if rate <= 0:
+            raise ConfigError(f"{location(path, entry, 'rate')}: rate: must be above 0.")
+        rates.append(ExchangeRate(rate_currency, rate, effective_from))
+    return ReconcileSettings(settings.tolerance_percent, tuple(rates))
+
+
 def parse_config(raw: Any, path: Path) -> Config:
     """Validate the YAML document of finops.yaml."""
     if raw is None:
@@ -147,12 +200,22 @@ def parse_config(raw: Any, path: Path) -> Config:
         shared_pools=parse_shared_pools(path, document, known_codes),
         seats=parse_seats(path, document, known_codes),
         true_up=parse_true_up(path, document, known_codes),
+        reconcile=_parse_reconcile(path, document, currency),
         warnings=shadowed_rule_warnings(path, rules),
         path=path,
     )
 
 
-__all__ = ["UNALLOCATED", "Config", "ContractDiscount", "ModelAlias", "load_config", "parse_config"]
+__all__ = [
+    "UNALLOCATED",
+    "Config",
+    "ContractDiscount",
+    "ExchangeRate",
+    "ModelAlias",
+    "ReconcileSettings",
+    "load_config",
+    "parse_config",
+]
 
 
 def load_config(path: Path) -> Config:

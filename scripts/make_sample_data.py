@@ -1571,6 +1571,130 @@ def build_row(
 
 
 # ----------------------------------------------------------------------------------------------
+# Provider exports and invoices (October): the reconciliation scenario
+# ----------------------------------------------------------------------------------------------
+
+#: Anthropic's own usage report shows 3 % more traffic than the gateway logged: a research notebook calls the API
+#: directly with its own key. The other providers saw only gateway traffic.
+ANTHROPIC_BYPASS = Decimal("1.03")
+OPENAI_CREDIT = Decimal("-200.00")
+OPENAI_SALES_TAX = Decimal("0.0825")  # on usage net of credits
+CENT = Decimal("0.01")
+
+
+def _bypassed(count: int) -> int:
+    return int((Decimal(count) * ANTHROPIC_BYPASS).to_integral_value(ROUND_HALF_EVEN))
+
+
+def write_anthropic_usage_report(year: int, month: int, rows: list[dict], batch: list[dict]) -> bytes:
+    """The Admin API messages usage report (1d buckets, grouped by model, service tier and context window):
+    the gateway's Anthropic traffic plus the bypass, in Anthropic's disjoint token classes."""
+    totals: dict[tuple[date, str, str, str], list[int]] = {}
+    for item in rows:
+        row = item["row"]
+        if row["custom_llm_provider"] != "anthropic" or row["status"] != "success":
+            continue
+        usage = item["usage"]
+        # grouped by context window too: requests above 200K prompt tokens are priced at the long-context rates
+        key = (row["startTime"].date(), row["model"], "standard", "200k-1M" if item["long"] else "0-200k")
+        counts = totals.setdefault(key, [0, 0, 0, 0, 0])
+        for index, value in enumerate(
+            (
+                usage.uncached,
+                usage.cache_read,
+                usage.cache_write - usage.cache_write_1h,
+                usage.cache_write_1h,
+                usage.output,
+            )
+        ):
+            counts[index] += value
+    for item in batch:
+        row = item["row"]
+        if row["provider"] != "anthropic" or item["ts"].month != month:
+            continue
+        key = (item["ts"].date(), row["model"], "batch", "0-200k")
+        counts = totals.setdefault(key, [0, 0, 0, 0, 0])
+        for index, value in enumerate(
+            (row["input_tokens"], row["cache_read_tokens"], row["cache_write_tokens"], 0, row["output_tokens"])
+        ):
+            counts[index] += value
+    buckets = []
+    for day in range(1, calendar.monthrange(year, month)[1] + 1):
+        start = datetime(year, month, day, tzinfo=UTC)
+        results = [
+            {
+                "uncached_input_tokens": _bypassed(uncached),
+                "cache_read_input_tokens": _bypassed(cache_read),
+                "cache_creation": {
+                    "ephemeral_5m_input_tokens": _bypassed(write_5m),
+                    "ephemeral_1h_input_tokens": _bypassed(write_1h),
+                },
+                "output_tokens": _bypassed(output),
+                "server_tool_use": {"web_search_requests": 0},
+                "model": model,
+                "workspace_id": None,
+                "api_key_id": None,
+                "account_id": None,
+                "service_account_id": None,
+                "service_tier": tier,
+                "context_window": context_window,
+                "inference_geo": None,
+            }
+            for (bucket_day, model, tier, context_window), (uncached, cache_read, write_5m, write_1h, output) in sorted(
+                totals.items()
+            )
+            if bucket_day == start.date()
+        ]
+        buckets.append(
+            {
+                "starting_at": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "ending_at": (start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "results": results,
+            }
+        )
+    page = {"data": buckets, "has_more": False, "next_page": None}
+    return (json.dumps(page, indent=1) + "\n").encode("utf-8")
+
+
+def write_invoice_lines(year: int, month: int, rows: list[dict], batch: list[dict]) -> bytes:
+    """The month's invoices typed from the providers' PDFs (the invoice-lines format): usage per model at list
+    price (what the gateway reported for models without a price), Anthropic's including the bypass, an OpenAI
+    promotional credit and sales tax."""
+    billed: dict[tuple[str, str], Decimal] = {}
+    for item in rows:
+        row = item["row"]
+        if row["status"] != "success":
+            continue
+        amount = item["cost"] if item["priced"] else Decimal(repr(row["spend"]))
+        key = (row["custom_llm_provider"], row["model"])
+        billed[key] = billed.get(key, Decimal(0)) + amount
+    for item in batch:
+        if item["ts"].month == month:
+            key = (item["row"]["provider"], item["row"]["model"])
+            billed[key] = billed.get(key, Decimal(0)) + item["cost"]
+    period = f"{year:04d}-{month:02d}"
+    lines = ["provider,invoice_id,billing_period,category,description,amount,currency,model"]
+    for provider in sorted({provider for provider, _ in billed}):
+        invoice = f"{provider.upper()}-INV-{period}"
+        usage_total = Decimal(0)
+        for (line_provider, model), amount in sorted(billed.items()):
+            if line_provider != provider:
+                continue
+            if provider == "anthropic":
+                amount *= ANTHROPIC_BYPASS
+            amount = amount.quantize(CENT, ROUND_HALF_UP)
+            if not amount:
+                continue  # nothing billed (every request failed or was free)
+            usage_total += amount
+            lines.append(f"{provider},{invoice},{period},usage,{model} usage,{amount},USD,{model}")
+        if provider == "openai":
+            tax = ((usage_total + OPENAI_CREDIT) * OPENAI_SALES_TAX).quantize(CENT, ROUND_HALF_UP)
+            lines.append(f"{provider},{invoice},{period},credit,Promotional credit,{OPENAI_CREDIT},USD,")
+            lines.append(f"{provider},{invoice},{period},tax,Sales tax 8.25%,{tax},USD,")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# ----------------------------------------------------------------------------------------------
 # Month generation
 # ----------------------------------------------------------------------------------------------
 
@@ -1976,6 +2100,16 @@ def main(argv=None) -> int:
             (args.out / name).write_bytes(gz(write_spend_logs_json(rows, bad)))
         counts[name] = len(rows)
     all_batch.sort(key=lambda b: (b["ts"], b["row"]["request_id"]))
+    year, month = MONTHS[-1]
+    for name, content in (
+        (
+            f"anthropic_usage_report_{year}-{month:02d}.json",
+            write_anthropic_usage_report(year, month, stats[month], all_batch),
+        ),
+        (f"invoices_{year}-{month:02d}.csv", write_invoice_lines(year, month, stats[month], all_batch)),
+    ):
+        (args.out / name).write_bytes(content)
+        counts[name] = content.count(b"\n") - 1
     bname = "batch_jobs_2026-08_10.jsonl.gz"
     (args.out / bname).write_bytes(gz(write_batch_jsonl(all_batch)))
     counts[bname] = len(all_batch)

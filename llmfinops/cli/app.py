@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from llmfinops import __version__
-from llmfinops.cli import allocate_commands, ingest_commands, pricing_commands, report_commands, workspace_commands
+from llmfinops.cli import (
+    allocate_commands,
+    ingest_commands,
+    pricing_commands,
+    reconcile_commands,
+    report_commands,
+    workspace_commands,
+)
 from llmfinops.cli.common import configure
 
 app = typer.Typer(
@@ -53,6 +60,7 @@ def global_options(
 workspace_commands.register(app)
 ingest_commands.register(app)
 pricing_commands.register(app)
+reconcile_commands.register(app)
 app.add_typer(report_commands.report_app, name="report")
 app.add_typer(allocate_commands.allocate_app, name="allocate")
 

@@ -14,7 +14,7 @@ import typer
 from llmfinops import console
 from llmfinops.config import Config, load_config
 from llmfinops.db.connection import Database
-from llmfinops.errors import ExitCode, LlmfinopsError
+from llmfinops.errors import ExitCode, LlmfinopsError, UsageError
 from llmfinops.store import open_store
 from llmfinops.workspace import Workspace, locate_workspace
 
@@ -73,3 +73,28 @@ def workspace_config(workspace: Workspace) -> Config:
 
 def exit_with(code: ExitCode) -> None:
     raise typer.Exit(int(code))
+
+
+#: Output formats whose output is bytes, which must not be written to a terminal.
+BINARY_FORMATS = frozenset({"xlsx"})
+
+
+def require_file_for_binary(output_format: str, output: Path | None, command: str, month: str) -> None:
+    """Refuse a binary format without -o before any work is done."""
+    if output_format in BINARY_FORMATS and output is None:
+        raise UsageError(
+            f"--format {output_format} writes a binary file, which cannot go to stdout.",
+            f"Give a file with -o, for example -o {command}-{month}.{output_format}.",
+        )
+
+
+def emit_output(rendered: str | bytes, output: Path | None) -> None:
+    if output is None:
+        assert isinstance(rendered, str), "binary formats are refused without -o before the report is built"
+        console.write_data(rendered)
+        return
+    if isinstance(rendered, bytes):
+        output.write_bytes(rendered)
+    else:
+        output.write_text(rendered, encoding="utf-8")
+    console.say(f"Wrote {output}")

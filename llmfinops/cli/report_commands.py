@@ -9,9 +9,7 @@ from typing import Annotated
 
 import typer
 
-from llmfinops import console
-from llmfinops.cli.common import handle_errors, open_workspace, workspace_config
-from llmfinops.errors import UsageError
+from llmfinops.cli.common import emit_output, handle_errors, open_workspace, require_file_for_binary, workspace_config
 from llmfinops.periods import parse_month
 from llmfinops.render.csvout import render_chargeback_csv, render_showback_csv
 from llmfinops.render.html import render_chargeback_html, render_showback_html
@@ -54,33 +52,9 @@ CHARGEBACK_RENDERERS: dict[ReportFormat, Callable[[ChargebackReport], str | byte
     ReportFormat.csv: render_chargeback_csv,
     ReportFormat.json: render_json,
 }
-#: Formats whose output is bytes, which must not be written to a terminal.
-BINARY_FORMATS = frozenset({ReportFormat.xlsx})
-
 MonthOption = Annotated[str, typer.Option("--month", help="Calendar month, YYYY-MM (UTC).")]
 FormatOption = Annotated[ReportFormat, typer.Option("--format", help="table, md, html, xlsx (needs -o), csv or json.")]
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
-
-
-def _require_file_for_binary(output_format: ReportFormat, output: Path | None, command: str, month: str) -> None:
-    """Refuse a binary format without -o before any work is done."""
-    if output_format in BINARY_FORMATS and output is None:
-        raise UsageError(
-            f"--format {output_format} writes a binary file, which cannot go to stdout.",
-            f"Give a file with -o, for example -o {command}-{month}.{output_format}.",
-        )
-
-
-def _emit(rendered: str | bytes, output: Path | None) -> None:
-    if output is None:
-        assert isinstance(rendered, str), "binary formats are refused without -o before the report is built"
-        console.write_data(rendered)
-        return
-    if isinstance(rendered, bytes):
-        output.write_bytes(rendered)
-    else:
-        output.write_text(rendered, encoding="utf-8")
-    console.say(f"Wrote {output}")
 
 
 @report_app.command(epilog="Example: llmfinops report showback --month 2026-10 --format md -o showback-2026-10.md")
@@ -88,11 +62,11 @@ def _emit(rendered: str | bytes, output: Path | None) -> None:
 def showback(month: MonthOption, output_format: FormatOption = ReportFormat.table, output: OutputOption = None) -> None:
     """Estimated cost by cost center and by model, with tokens by kind and the usage that could not be priced."""
     period = parse_month(month)
-    _require_file_for_binary(output_format, output, "showback", period.label)
+    require_file_for_binary(output_format, output, "showback", period.label)
     workspace, database = open_workspace()
     with database:
         report = build_showback(database, workspace_config(workspace), period)
-    _emit(SHOWBACK_RENDERERS[output_format](report), output)
+    emit_output(SHOWBACK_RENDERERS[output_format](report), output)
 
 
 @report_app.command(epilog="Example: llmfinops report chargeback --month 2026-10 --format xlsx -o chargeback.xlsx")
@@ -102,8 +76,8 @@ def chargeback(
 ) -> None:
     """Per cost center: monthly budget, actual spend, variance (budget - actual), utilisation and chargeback."""
     period = parse_month(month)
-    _require_file_for_binary(output_format, output, "chargeback", period.label)
+    require_file_for_binary(output_format, output, "chargeback", period.label)
     workspace, database = open_workspace()
     with database:
         report = build_chargeback(database, workspace_config(workspace), period)
-    _emit(CHARGEBACK_RENDERERS[output_format](report), output)
+    emit_output(CHARGEBACK_RENDERERS[output_format](report), output)

@@ -23,6 +23,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "roll-up rows kept out of totals", "004_rollups.sql"),
     Migration(5, "notes on how a source was read", "005_source_notes.sql"),
     Migration(6, "billed lines, skipped rows, replacement of restated provider exports", "006_billing.sql"),
+    Migration(7, "monthly reconciliation and its variance causes", "007_reconciliation.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

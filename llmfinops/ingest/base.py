@@ -15,6 +15,7 @@ from typing import Literal
 
 Container = Literal["csv", "json", "jsonl", "parquet"]
 Target = Literal["usage", "billing"]
+BillingDocument = Literal["invoice", "cost_report"]
 
 #: The columns a format's SQL must select, in this order (the `usage` table's columns plus the rejection).
 USAGE_COLUMNS: tuple[str, ...] = (
@@ -139,6 +140,19 @@ class InputFormat:
     # the same feed (formats sharing this name: the usage API's JSON and the dashboard's CSV of it) loaded for that
     # period and provider, instead of adding to them. None: rows are deduplicated by natural key only.
     feed: str | None = None
+    # For billed lines: an invoice (or an export that sums to it), or a provider's cost report (billing.document).
+    billing_document: BillingDocument = "invoice"
+    # How a newer file replaces billed lines: by the span of its charge periods (daily cost reports: a file of half
+    # a month replaces that half), or by billing period (a bill export of an invoice month - CUR, FOCUS, the GCP
+    # billing export - replaces that month's lines whole, including late charges and corrections billed in it).
+    replace_billing_by: Literal["charge_period", "billing_period"] = "charge_period"
+    # Columns a CSV or Parquet file must have for this format (checked even when --kind forces the format, so a
+    # file without them is refused by name rather than read as empty values).
+    required_fields: frozenset[str] = frozenset()
+    # JSON files: numbers with a fraction or an exponent arrive as the text written in the file, never through a
+    # double (DuckDB's JSON functions parse numbers as doubles: 0.123456789012345678 would come back rounded). For
+    # money written as a JSON number (OpenAI's Costs API `amount.value`).
+    exact_json_numbers: bool = False
 
     def normalise_sql(self) -> str:
         return files("llmfinops.ingest").joinpath("sql", self.sql_file).read_text(encoding="utf-8")

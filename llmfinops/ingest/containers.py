@@ -31,6 +31,16 @@ _JSONL_DELIMITER = "\x1f"
 
 LOCATION_WORD: dict[Container, str] = {"csv": "row", "json": "element", "jsonl": "line", "parquet": "row"}
 
+#: The raw JSON text of `read_json_objects` with every number that has a fraction or an exponent turned into a JSON
+#: string of the same text (InputFormat.exact_json_numbers). One scan matches a string (kept whole, so digits inside
+#: it are untouched) or such a number; a number gets a chr(1) mark on both sides and a string two marks after it,
+#: which are then removed, and the marks left become quotes. chr(1) cannot occur unescaped in valid JSON.
+_NUMBERS_AS_TEXT = (
+    r"""replace(replace(regexp_replace(CAST(json AS VARCHAR), '("(?:[^"\\]|\\.)*")|"""
+    r"""(-?[0-9]+(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+))', '\1' || chr(1) || '\2' || chr(1), 'g'), """
+    r"""chr(1) || chr(1), ''), chr(1), '"')"""
+)
+
 
 def _read_head(path: Path) -> tuple[str, bool]:
     try:
@@ -237,12 +247,24 @@ def _read_csv(
         """,
         [str(sample.path), compression],
     )
-    present = {row[0] for row in database.fetchall("SELECT name FROM pragma_table_info('raw_file')")}
-    select_fields = ", ".join(
-        f"{quote_identifier(name) if name in present else 'CAST(NULL AS VARCHAR)'} AS {quote_identifier(name)}"
-        for name in input_format.fields
-    )
+    present = [row[0] for row in database.fetchall("SELECT name FROM pragma_table_info('raw_file')")]
+
+    def as_text(name: str) -> str:
+        column = _column_named(name, present)
+        return f"{quote_identifier(column) if column else 'CAST(NULL AS VARCHAR)'} AS {quote_identifier(name)}"
+
+    select_fields = ", ".join(as_text(name) for name in input_format.fields)
     _numbered_with_rejects(database, select_fields, withhold_raw)
+
+
+def _column_named(name: str, columns: list[str]) -> str | None:
+    """The file's column for a declared field: the same name, else the only one equal to it ignoring case (Azure
+    cost exports write `Date` in EA files and `date` in MCA files, and a format cannot declare both: DuckDB names
+    are case-insensitive)."""
+    if name in columns:
+        return name
+    matches = [column for column in columns if column.lower() == name.lower()]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _read_jsonl(
@@ -304,12 +326,13 @@ def _read_parquet(database: Database, sample: FileSample, input_format: InputFor
     )
 
     def as_text(name: str) -> str:
-        if name not in types:
+        found = _column_named(name, list(types))
+        if found is None:
             return f"CAST(NULL AS VARCHAR) AS {quote_identifier(name)}"
-        column = quote_identifier(name)
-        nested = any(marker in types[name] for marker in ("MAP(", "STRUCT(", "[]"))
+        column = quote_identifier(found)
+        nested = any(marker in types[found] for marker in ("MAP(", "STRUCT(", "[]"))
         value = f"CAST(to_json({column}) AS VARCHAR)" if nested else f"CAST({column} AS VARCHAR)"
-        return f"{value} AS {column}"
+        return f"{value} AS {quote_identifier(name)}"
 
     select_fields = ", ".join(as_text(name) for name in input_format.fields)
     database.execute(
@@ -324,10 +347,13 @@ def _read_parquet(database: Database, sample: FileSample, input_format: InputFor
 
 
 def _read_json_array(database: Database, sample: FileSample, input_format: InputFormat, compression: str) -> None:
+    document = _NUMBERS_AS_TEXT if input_format.exact_json_numbers else "json"
     if sample.wrapped_in_data:
-        source = "SELECT unnest(json_extract(json, '$.data[*]')) AS record FROM read_json_objects(?, compression = ?)"
+        source = (
+            f"SELECT unnest(json_extract({document}, '$.data[*]')) AS record FROM read_json_objects(?, compression = ?)"
+        )
     else:
-        source = "SELECT json AS record FROM read_json_objects(?, format = 'array', compression = ?)"
+        source = f"SELECT {document} AS record FROM read_json_objects(?, format = 'array', compression = ?)"
     database.execute(f"CREATE TEMP TABLE raw_file AS {source}", [str(sample.path), compression])
     select_fields = ", ".join(
         f"field_values[{position}] AS {quote_identifier(name)}"

@@ -176,6 +176,14 @@ def _ingest_one(
     progress.step("detecting format")
     sample = sample_file(path)
     input_format = forced_format or detect_format(sample)
+    missing = (
+        sorted(input_format.required_fields - sample.field_names) if sample.container in ("csv", "parquet") else []
+    )
+    if missing:
+        raise InputError(
+            f"{path}: not a {input_format.title} file: it has no column {', '.join(missing)}.",
+            "Export the file again with these columns, or check --kind.",
+        )
     location_word = LOCATION_WORD[sample.container]
 
     progress.step(f"reading {sample.container.upper()}")
@@ -214,21 +222,22 @@ def _ingest_one(
         columns = ", ".join(BILLING_COLUMNS)
         database.execute(
             f"""
-            INSERT INTO billing ({columns}, source_id, source_row)
-            SELECT {columns}, ?, record_number FROM normalised
+            INSERT INTO billing ({columns}, document, source_id, source_row)
+            SELECT {columns}, ?, ?, record_number FROM normalised
             WHERE {kept} AND {row_kind.to_billing}
               AND NOT EXISTS (SELECT 1 FROM billing WHERE billing.natural_key = normalised.natural_key)
             """,
-            [source_id],
+            [input_format.billing_document, source_id],
         )
     usage_rows = price_source(database, source_id) if "usage" in input_format.targets else 0
-    # a record loaded as usage and as a billed line (a CUR line) is one row loaded
+    # a row loaded as usage and as a billed line (a CUR line) is one row loaded; matched by natural key, since one
+    # record may also give billed lines of its own (a GCP billing export row and its credits)
     billing_only_rows = int(
         database.scalar(
             """
             SELECT count(*) FROM billing WHERE source_id = ?
               AND NOT EXISTS (SELECT 1 FROM usage WHERE usage.source_id = billing.source_id
-                                                    AND usage.source_row = billing.source_row)
+                                                    AND usage.natural_key = billing.natural_key)
             """,
             [source_id],
         )
@@ -394,14 +403,27 @@ def _replace_earlier_periods(
         GROUP BY provider
         """
     )
+    by_billing_period = input_format.replace_billing_by == "billing_period"
     replacements: list[Replacement] = []
     for target in sorted(input_format.targets):
         table, time_column, measure_sql = _REPLACED_TABLES[target]
+        if target == "billing" and by_billing_period:
+            # the invoice months the file bills replace those months' lines whole
+            period_match = """
+                JOIN (SELECT DISTINCT provider, billing_period_start FROM normalised
+                      WHERE reject_reason IS NULL AND provider IS NOT NULL) AS billed
+                  ON billed.provider = earlier.provider AND billed.billing_period_start = earlier.billing_period_start
+                JOIN replaced_periods AS period ON period.provider = earlier.provider
+            """
+        else:
+            period_match = f"""
+                JOIN replaced_periods AS period ON period.provider = earlier.provider
+                 AND earlier.{time_column} >= period.period_start AND earlier.{time_column} < period.period_end
+            """
         earlier = f"""
             FROM {table} AS earlier
             JOIN sources ON sources.source_id = earlier.source_id AND sources.feed = ? AND sources.run_id <> ?
-            JOIN replaced_periods AS period ON period.provider = earlier.provider
-             AND earlier.{time_column} >= period.period_start AND earlier.{time_column} < period.period_end
+            {period_match}
         """
         removed = database.fetchall(
             f"""
@@ -464,7 +486,12 @@ def _replace_earlier_periods(
 
 
 def _currency_of(database: Database) -> str:
-    currencies = [row[0] for row in database.fetchall("SELECT DISTINCT billing_currency FROM normalised ORDER BY 1")]
+    currencies = [
+        row[0]
+        for row in database.fetchall(
+            "SELECT DISTINCT billing_currency FROM normalised WHERE reject_reason IS NULL ORDER BY 1"
+        )
+    ]
     return "/".join(currency for currency in currencies if currency) or "money"
 
 

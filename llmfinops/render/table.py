@@ -14,7 +14,10 @@ from llmfinops.reports.build import ChargebackReport, ShowbackReport
 
 
 def format_money(amount: Decimal | None) -> str:
-    return "" if amount is None else f"{amount:,.2f}"
+    if amount is None:
+        return ""
+    # an exact amount that rounds to zero shows as 0.00, never -0.00
+    return f"{amount.quantize(Decimal('0.01')) + 0:,.2f}"
 
 
 def _count(number: int) -> str:

@@ -64,9 +64,7 @@ def _display_width(kind: CellKind, value: CellValue) -> int:
     return len(str(value))
 
 
-def _write_table(
-    workbook: Workbook, title: str, columns: Sequence[Column], rows: Sequence[Sequence[CellValue]]
-) -> None:
+def write_table(workbook: Workbook, title: str, columns: Sequence[Column], rows: Sequence[Sequence[CellValue]]) -> None:
     """One table on its own sheet: a bold, frozen, filtered header in row 1 and the data from row 2."""
     sheet = workbook.create_sheet(title)
     for column_number, column in enumerate(columns, start=1):
@@ -118,7 +116,7 @@ def _unpriced_rows(unpriced: Sequence[UnpricedModel]) -> list[tuple[CellValue, .
 NOTES_COLUMNS = (Column("Field", "text"), Column("Value", "text"))
 
 
-def _workbook_bytes(workbook: Workbook, month_label: str, title: str) -> bytes:
+def workbook_bytes(workbook: Workbook, month_label: str, title: str) -> bytes:
     """The workbook as .xlsx bytes, stamped with the first instant of the report month instead of the clock."""
     stamp = parse_month(month_label).start
     workbook.properties.title = title
@@ -143,7 +141,7 @@ def _with_fixed_timestamps(archive: bytes, date_time: tuple[int, ...]) -> bytes:
     return rewritten.getvalue()
 
 
-def _empty_workbook() -> Workbook:
+def empty_workbook() -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     return workbook
@@ -166,7 +164,7 @@ CHARGEBACK_COLUMNS = (
 
 def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
     """Sheets Chargeback (a line per cost center), Unpriced and Notes (month, currency, basis)."""
-    workbook = _empty_workbook()
+    workbook = empty_workbook()
     rows = [
         (
             line.name,
@@ -183,8 +181,8 @@ def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
         )
         for line in report.lines
     ]
-    _write_table(workbook, "Chargeback", CHARGEBACK_COLUMNS, rows)
-    _write_table(workbook, "Unpriced", UNPRICED_COLUMNS, _unpriced_rows(report.unpriced))
+    write_table(workbook, "Chargeback", CHARGEBACK_COLUMNS, rows)
+    write_table(workbook, "Unpriced", UNPRICED_COLUMNS, _unpriced_rows(report.unpriced))
     notes = [
         ("Report", "Chargeback"),
         ("Month", report.month),
@@ -193,8 +191,8 @@ def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
         ("Basis note", report.basis_note),
         ("Allocated by rules", f"{report.allocated_percent}% of the month's usage spend (target at least 90%)"),
     ]
-    _write_table(workbook, "Notes", NOTES_COLUMNS, notes)
-    return _workbook_bytes(workbook, report.month, f"Chargeback {report.month} ({report.currency})")
+    write_table(workbook, "Notes", NOTES_COLUMNS, notes)
+    return workbook_bytes(workbook, report.month, f"Chargeback {report.month} ({report.currency})")
 
 
 SHOWBACK_CENTER_COLUMNS = (
@@ -223,7 +221,7 @@ SHOWBACK_MODEL_COLUMNS = (
 
 def render_showback_xlsx(report: ShowbackReport) -> bytes:
     """Sheets By cost center, By model (an unpriced model's estimate left blank), Unpriced and Notes."""
-    workbook = _empty_workbook()
+    workbook = empty_workbook()
     center_rows = [
         (
             line.name,
@@ -252,14 +250,14 @@ def render_showback_xlsx(report: ShowbackReport) -> bytes:
         )
         for model in report.models
     ]
-    _write_table(workbook, "By cost center", SHOWBACK_CENTER_COLUMNS, center_rows)
-    _write_table(workbook, "By model", SHOWBACK_MODEL_COLUMNS, model_rows)
-    _write_table(workbook, "Unpriced", UNPRICED_COLUMNS, _unpriced_rows(report.unpriced))
+    write_table(workbook, "By cost center", SHOWBACK_CENTER_COLUMNS, center_rows)
+    write_table(workbook, "By model", SHOWBACK_MODEL_COLUMNS, model_rows)
+    write_table(workbook, "Unpriced", UNPRICED_COLUMNS, _unpriced_rows(report.unpriced))
     notes = [
         ("Report", "Showback"),
         ("Month", report.month),
         ("Currency", report.currency),
         ("Basis", "Estimated cost (tokens x published prices): informational, not what is charged."),
     ]
-    _write_table(workbook, "Notes", NOTES_COLUMNS, notes)
-    return _workbook_bytes(workbook, report.month, f"Showback {report.month} ({report.currency})")
+    write_table(workbook, "Notes", NOTES_COLUMNS, notes)
+    return workbook_bytes(workbook, report.month, f"Showback {report.month} ({report.currency})")

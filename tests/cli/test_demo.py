@@ -45,15 +45,40 @@ def test_demo_workspace_works_with_sources(demo: tuple[Path, Result]) -> None:
 
     assert result.exit_code == 0
     sources = json.loads(result.stdout)
-    assert sorted(Path(source["path"]).name for source in sources) == [
-        "batch_jobs_2026-08_10.jsonl.gz",
-        "litellm_spend_logs_2026-10.json.gz",
-        "litellm_spendlogs_2026-08.csv.gz",
-        "litellm_spendlogs_2026-09.csv.gz",
+    assert sorted((Path(source["path"]).name, source["format"]) for source in sources) == [
+        ("anthropic_usage_report_2026-10.json", "anthropic_usage_api"),
+        ("batch_jobs_2026-08_10.jsonl.gz", "canonical"),
+        ("invoices_2026-10.csv", "invoice_lines"),
+        ("litellm_spend_logs_2026-10.json.gz", "litellm_spend_logs"),
+        ("litellm_spendlogs_2026-08.csv.gz", "litellm_spend_logs"),
+        ("litellm_spendlogs_2026-09.csv.gz", "litellm_spend_logs"),
     ]
     for source in sources:
-        assert source["rows_read"] == source["rows_loaded"] + source["rows_quarantined"] + source["rows_duplicate"]
-        assert source["rows_loaded"] > 1000
+        assert source["rows_read"] == (
+            source["rows_loaded"] + source["rows_quarantined"] + source["rows_duplicate"] + source["rows_skipped"]
+        )
+        assert source["rows_loaded"] > 20
+
+
+def test_demo_reconciliation_finds_the_planted_bypass_traffic(demo: tuple[Path, Result]) -> None:
+    """The sample's Anthropic usage report has 3 % more traffic than the gateway logged (a notebook with its own
+    key), and its invoice bills it: the reconciliation finds it to the cent and fails the 2 % tolerance."""
+    out, _ = demo
+
+    result = CliRunner().invoke(app, ["-w", str(out), "reconcile", "--month", "2026-10", "--format", "json"])
+
+    assert result.exit_code == 3
+    providers = {provider["provider"]: provider for provider in json.loads(result.stdout)["providers"]}
+    anthropic = providers["anthropic"]
+    assert anthropic["status"] == "outside"
+    gateway = json_decimal(anthropic["gateway_estimate"])
+    causes = {cause["cause"]: json_decimal(cause["amount"]) for cause in anthropic["causes"]}
+    assert abs(causes["missing_traffic"] - gateway * json_decimal("0.03")) <= json_decimal("0.01")
+    assert abs(causes["residual"]) < json_decimal("0.01")
+    # OpenAI's invoice carries a promotional credit and sales tax, itemised; its usage matches the estimate
+    openai = providers["openai"]
+    assert (openai["status"], openai["credits"]) == ("within", "-200.000000000000")
+    assert {cause["cause"] for cause in openai["causes"]} >= {"credits", "taxes"}
 
 
 def test_demo_workspace_showback_json(demo: tuple[Path, Result]) -> None:

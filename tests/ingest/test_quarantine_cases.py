@@ -94,7 +94,22 @@ def test_every_case_file_is_covered() -> None:
         "litellm/token_conventions.csv",
         "canonical/batch.jsonl",
     }
-    on_disk = {str(path.relative_to(CASES)) for path in CASES.glob("*/*") if path.is_file()}
+    # the gateway formats' case folders; provider exports and billed lines are covered by their own test modules
+    gateway_folders = {case.split("/")[0] for case in set(QUARANTINE_CASES) | whole_file_errors | well_formed} | {
+        "openrouter",
+        "helicone",
+        "portkey",
+        "litellm_daily",
+        "litellm_errors",
+        "mapped",
+        "otel_genai",
+        "langfuse",
+    }
+    on_disk = {
+        str(path.relative_to(CASES))
+        for path in CASES.glob("*/*")
+        if path.is_file() and path.parent.name in gateway_folders
+    }
     assert (
         on_disk
         == set(QUARANTINE_CASES)

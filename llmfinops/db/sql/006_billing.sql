@@ -81,6 +81,9 @@ CREATE TABLE billing (
     api_key_id           VARCHAR,
     workspace_id         VARCHAR,
     tags                 MAP(VARCHAR, VARCHAR),
+    -- what the source is: 'invoice' (an invoice, or a bill export that sums to it: CUR, billing export, FOCUS,
+    -- invoice lines) or 'cost_report' (a provider's cost API or console cost download: close to the bill, not it)
+    document             VARCHAR NOT NULL,
     source_id            BIGINT NOT NULL,
     source_row           BIGINT NOT NULL
 );

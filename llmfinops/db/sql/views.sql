@@ -4,7 +4,11 @@
 -- Each (provider, model name) seen in usage resolved once to a priced model: exact names first (price tables and
 -- the workspace's model_aliases), then the longest glob.
 CREATE OR REPLACE VIEW usage_model_resolution AS
-WITH names AS (SELECT DISTINCT provider, model FROM usage)
+-- names from usage and from billed lines that name a model (CUR usage types, SKUs, meters, display names)
+WITH names AS (
+    SELECT DISTINCT provider, model FROM usage
+    UNION SELECT DISTINCT provider, model FROM billing WHERE model IS NOT NULL
+)
 SELECT names.provider, names.model, candidates.model AS price_model
 FROM names
 JOIN price_model_names AS candidates
@@ -46,7 +50,28 @@ SELECT windows.provider, windows.model, windows.effective_from, windows.effectiv
        min_prompt_tokens), windows.currency, windows.source_url, windows.captured, windows.window_id
 FROM price_windows AS windows JOIN price_rates AS rates USING (window_id);
 
--- What totals add up: every row except roll-ups of other rows (docs/schema.md). Reports, allocation and the
--- pricing check read this view, so the same traffic is never counted twice.
+-- Gateway logs and provider usage exports describe the same traffic and are never added together (ARCHITECTURE.md
+-- §3): per provider and month the basis is the gateway where it logged anything, else the provider's export.
+CREATE OR REPLACE VIEW usage_basis AS
+SELECT provider, CAST(date_trunc('month', ts) AS DATE) AS month,
+       CASE WHEN bool_or(origin = 'gateway') THEN 'gateway' ELSE 'provider' END AS origin
+FROM usage WHERE rollup_of IS NULL
+GROUP BY ALL;
+
+-- What totals add up: every row of the month's basis except roll-ups of other rows (docs/schema.md). Reports,
+-- allocation and the pricing check read this view, so the same traffic is never counted twice.
 CREATE OR REPLACE VIEW usage_for_totals AS
-SELECT * FROM usage_priced WHERE rollup_of IS NULL;
+SELECT usage_priced.*
+FROM usage_priced
+JOIN usage_basis AS basis
+  ON basis.provider = usage_priced.provider AND basis.month = CAST(date_trunc('month', usage_priced.ts) AS DATE)
+ AND basis.origin = usage_priced.origin
+WHERE usage_priced.rollup_of IS NULL;
+
+-- Billed lines with the priced model their model name resolves to (NULL: the line names no model, or one the price
+-- tables do not know; such lines are reported by reconcile, never dropped).
+CREATE OR REPLACE VIEW billing_mapped AS
+SELECT billing.*, resolution.price_model
+FROM billing
+LEFT JOIN usage_model_resolution AS resolution
+       ON resolution.provider = billing.provider AND resolution.model = billing.model;
