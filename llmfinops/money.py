@@ -7,7 +7,7 @@ with the largest-remainder method so that rounded parts add up to the rounded wh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
 CENT = Decimal("0.01")
 #: The scale of every stored money amount (DECIMAL(38, 12)).
@@ -46,6 +46,23 @@ def largest_remainder_split(total: Decimal, weights: Sequence[Decimal]) -> list[
     for index in by_remainder[:leftover_cents]:
         truncated[index] += CENT
     return [sign * part for part in truncated]
+
+
+def apportion_cents(amounts: Sequence[Decimal]) -> list[Decimal]:
+    """Round exact amounts of either sign to cents that add up to their rounded sum exactly.
+
+    Largest remainder on the amounts themselves: each is floored to cents, and the cents the floors left short of
+    the rounded sum go one by one to the amounts with the largest remainders (ties: the earlier one). An invoice
+    true-up or a credit can be negative, which a split by weights does not allow.
+    """
+    if not amounts:
+        return []
+    floors = [amount.quantize(CENT, rounding=ROUND_FLOOR) for amount in amounts]
+    leftover_cents = int((to_cents(sum(amounts, Decimal(0))) - sum(floors, Decimal(0))) / CENT)
+    by_remainder = sorted(range(len(amounts)), key=lambda index: (-(amounts[index] - floors[index]), index))
+    for index in by_remainder[:leftover_cents]:
+        floors[index] += CENT
+    return floors
 
 
 def split_at_money_scale(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:

@@ -1,4 +1,4 @@
-"""money.largest_remainder_split and to_cents (acceptance criterion 9)."""
+"""money: largest_remainder_split, apportion_cents and to_cents (acceptance criterion 9)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmfinops.money import CENT, largest_remainder_split, to_cents
+from llmfinops.money import CENT, apportion_cents, largest_remainder_split, to_cents
 
 amounts = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=6)
 weights = st.lists(st.decimals(min_value=Decimal(0), max_value=Decimal("100000"), places=12), min_size=1, max_size=12)
@@ -76,3 +76,28 @@ def test_to_cents_rounds_half_away_from_zero() -> None:
     assert to_cents(Decimal("0.005")) == Decimal("0.01")
     assert to_cents(Decimal("-0.005")) == Decimal("-0.01")
     assert to_cents(Decimal("0.0049999")) == Decimal("0.00")
+
+
+signed_amounts = st.lists(
+    st.decimals(min_value=Decimal("-100000"), max_value=Decimal("100000"), places=12), min_size=1, max_size=12
+)
+
+
+@given(amounts=signed_amounts)
+def test_apportioned_cents_add_up_to_the_rounded_sum_whatever_the_signs(amounts: list[Decimal]) -> None:
+    cents = apportion_cents(amounts)
+
+    assert sum(cents, Decimal(0)) == to_cents(sum(amounts, Decimal(0)))
+    assert all(part == part.quantize(CENT) for part in cents)
+    assert all(abs(part - amount) < CENT for part, amount in zip(cents, amounts, strict=True))
+
+
+def test_apportioned_cents_of_non_negative_amounts_match_the_largest_remainder_split() -> None:
+    amounts = [Decimal("1.005"), Decimal("2.005"), Decimal("0.333333"), Decimal("4.2")]
+    assert apportion_cents(amounts) == largest_remainder_split(sum(amounts, Decimal(0)), amounts)
+    # a negative true-up beside positive lines
+    assert apportion_cents([Decimal("10.004"), Decimal("-0.006"), Decimal("5.005")]) == [
+        Decimal("10.00"),
+        Decimal("-0.01"),
+        Decimal("5.01"),
+    ]

@@ -9,7 +9,7 @@ exactly to its rounded total and the result is the same every run.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -17,11 +17,12 @@ from llmfinops.allocate.rules import compile_rules
 from llmfinops.allocate.settings import UNALLOCATED, SharedPool
 from llmfinops.config import Config
 from llmfinops.db.connection import Database
-from llmfinops.money import largest_remainder_split, split_at_money_scale, to_cents
+from llmfinops.money import apportion_cents, split_at_money_scale, to_cents
 from llmfinops.periods import Month
+from llmfinops.reconcile.compute import invoiced_totals
 
 ZERO = Decimal(0)
-Category = Literal["direct", "shared", "seats"]
+Category = Literal["direct", "shared", "seats", "true_up"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ class MonthAllocation:
     rule_uses: tuple[RuleUse, ...]  # every rule, in order, with what it matched this month
     unregistered_keys: tuple[UnregisteredKey, ...]  # usage of keys no registered use case names
     unpriced_requests: dict[str, int]  # per cost center; not in any amount
+    # providers whose chargeback is their invoice distributed, with the invoiced total (workspace currency); the
+    # others are charged their estimate
+    invoiced: dict[str, Decimal] = field(default_factory=dict)
+
+    def basis_of(self, provider: str) -> Literal["invoice", "estimate"]:
+        return "invoice" if provider in self.invoiced else "estimate"
 
     def total(self, cost_center: str, category: Category | None = None) -> Decimal:
         """Cents charged to a cost center (of one category); 0.00, not 0, when it has no line."""
@@ -178,6 +185,31 @@ def _apply_pools(config: Config, direct: list[_Direct]) -> list[AllocationLine]:
     return direct_lines + shared
 
 
+def _true_up(config: Config, lines: list[AllocationLine], invoiced: dict[str, Decimal]) -> list[AllocationLine]:
+    """Per invoiced provider, the difference between its invoice and what the basis allocated (traffic that bypassed
+    the gateway, credits, taxes, price drift, unpriced usage), handled by the declared policy (ARCHITECTURE.md §3):
+    split over the provider's cost centers in proportion to their lines, sent to one cost center, or left on the
+    unallocated line (the default), so the provider's chargeback adds up to its invoice."""
+    true_ups = []
+    for provider, invoice_total in sorted(invoiced.items()):
+        by_center: dict[str, Decimal] = defaultdict(Decimal)
+        for line in lines:
+            if line.provider == provider:
+                by_center[line.cost_center] += line.allocated_cost
+        difference = invoice_total - sum(by_center.values(), ZERO)
+        if not difference:
+            continue
+        if config.true_up.policy == "proportional" and any(by_center.values()):
+            shares = _split(difference, dict(sorted(by_center.items())))
+        else:
+            target = config.true_up.cost_center if config.true_up.policy == "to" else UNALLOCATED
+            shares = {target or UNALLOCATED: difference}
+        true_ups += [
+            AllocationLine(code, provider, "true_up", None, 0, share, ZERO) for code, share in shares.items() if share
+        ]
+    return true_ups
+
+
 def _round(lines: list[AllocationLine]) -> list[AllocationLine]:
     """Per provider (pool, vendor): cents by largest remainder over lines in a fixed order."""
     groups: dict[str, list[AllocationLine]] = defaultdict(list)
@@ -186,8 +218,7 @@ def _round(lines: list[AllocationLine]) -> list[AllocationLine]:
     rounded = []
     for provider in sorted(groups):
         ordered = sorted(groups[provider], key=lambda line: (line.cost_center, line.category, line.pool or ""))
-        total = sum((line.allocated_cost for line in ordered), ZERO)
-        cents = largest_remainder_split(total, [line.allocated_cost for line in ordered])
+        cents = apportion_cents([line.allocated_cost for line in ordered])
         rounded += [
             AllocationLine(
                 line.cost_center, line.provider, line.category, line.pool, line.requests, line.allocated_cost, cent
@@ -206,7 +237,9 @@ def allocate_month(database: Database, config: Config, month: Month) -> MonthAll
         for code, count in plan.seats.items()
         if count
     ]
-    lines = _round(_apply_pools(config, direct) + seats)
+    usage_lines = _apply_pools(config, direct)
+    invoiced = invoiced_totals(database, config, month)
+    lines = _round(usage_lines + _true_up(config, usage_lines, invoiced) + seats)
     direct_cost = sum((line.cost for line in direct), ZERO)
     unallocated_cost = sum((line.cost for line in direct if line.cost_center == UNALLOCATED), ZERO)
     allocated_percent = (
@@ -220,6 +253,7 @@ def allocate_month(database: Database, config: Config, month: Month) -> MonthAll
         rule_uses=tuple(rule_uses),
         unregistered_keys=_unregistered_keys(database, config, month),
         unpriced_requests=unpriced,
+        invoiced=invoiced,
     )
 
 
@@ -250,7 +284,7 @@ def store_allocation(database: Database, allocation: MonthAllocation, run_id: in
             line.requests,
             line.allocated_cost,
             line.chargeback_cost,
-            "estimate",
+            allocation.basis_of(line.provider),
             run_id,
         )
         for line in allocation.lines

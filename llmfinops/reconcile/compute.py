@@ -188,6 +188,20 @@ def reconcile_month(
     )
 
 
+def invoiced_totals(database: Database, config: Config, month: Month) -> dict[str, Decimal]:
+    """Per provider, the month's invoiced AI total in the workspace currency (invoices only, not cost reports;
+    providers whose bill has no exchange rate are left out: their chargeback stays the estimate)."""
+    rows = database.fetchall(
+        _BILLING_SQL.format(provider_filter="AND billing.document = 'invoice'"), [month.start.date()]
+    )
+    totals = {}
+    for provider in sorted({row[0] for row in rows}):
+        bill = _bill([row for row in rows if row[0] == provider], "invoice", config, month)
+        if bill is not None:
+            totals[provider] = bill.total
+    return totals
+
+
 @dataclass
 class _Bill:
     document: Literal["invoice", "cost_report"]

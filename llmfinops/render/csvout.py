@@ -24,6 +24,7 @@ CHARGEBACK_COLUMNS = (
     "utilisation_percent",
     "shared",
     "seats",
+    "true_up",
     "chargeback",
     "unpriced_requests",
 )
@@ -86,6 +87,7 @@ def render_chargeback_csv(report: ChargebackReport) -> str:
                 line.utilisation_percent,
                 line.shared,
                 line.seats,
+                line.true_up,
                 line.chargeback,
                 line.unpriced_requests,
             )

@@ -54,8 +54,10 @@ def render_chargeback_table(report: ChargebackReport) -> str:
     # Shared pools and seats get columns only where the workspace has them, so a plain setup reads like the
     # Department / Budget / Actual / Variance / Chargeback table finance teams already use.
     with_shared, with_seats = bool(report.total_shared), bool(report.total_seats)
+    with_true_up = any(line.true_up for line in report.lines)
     headers = ["Department", "Code", "Owner", "Monthly AI Budget", "Actual Spend", "Variance", "Used"]
-    headers += ["Shared"] * with_shared + ["Seats"] * with_seats + ["Chargeback"]
+    headers += ["Shared"] * with_shared + ["Seats"] * with_seats + ["Invoice true-up"] * with_true_up
+    headers += ["Chargeback"]
     for header in headers:
         table.add_column(header, justify="left" if header in ("Department", "Code", "Owner") else "right")
     for line in report.lines:
@@ -69,6 +71,7 @@ def render_chargeback_table(report: ChargebackReport) -> str:
             "" if line.utilisation_percent is None else f"{line.utilisation_percent}%",
             *[format_money(line.shared)] * with_shared,
             *[format_money(line.seats)] * with_seats,
+            *[format_money(line.true_up)] * with_true_up,
             format_money(line.chargeback),
         )
     table.add_section()
@@ -82,6 +85,7 @@ def render_chargeback_table(report: ChargebackReport) -> str:
         "",
         *[format_money(report.total_shared)] * with_shared,
         *[format_money(report.total_seats)] * with_seats,
+        *[format_money(report.total_true_up)] * with_true_up,
         format_money(report.total_chargeback),
     )
     notes = [

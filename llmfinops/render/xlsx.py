@@ -157,6 +157,7 @@ CHARGEBACK_COLUMNS = (
     Column("Used", "percent"),
     Column("Shared", "money", summed=True),
     Column("Seats", "money", summed=True),
+    Column("Invoice true-up", "money", summed=True),
     Column("Chargeback", "money", summed=True),
     Column("Unpriced requests", "count", summed=True),
 )
@@ -176,6 +177,7 @@ def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
             None if line.utilisation_percent is None else line.utilisation_percent / 100,
             line.shared,
             line.seats,
+            line.true_up,
             line.chargeback,
             line.unpriced_requests,
         )

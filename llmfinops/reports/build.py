@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from llmfinops.allocate.compute import allocate_month
+from llmfinops.allocate.compute import MonthAllocation, allocate_month
 from llmfinops.allocate.rules import compile_rules
 from llmfinops.config import UNALLOCATED, Config
 from llmfinops.db.connection import Database
@@ -93,7 +93,8 @@ class ChargebackLine:
     utilisation_percent: Decimal | None  # actual / budget x 100, one decimal
     shared: Decimal  # cents: its share of shared pools
     seats: Decimal  # cents: its seat subscriptions, apart from token spend
-    chargeback: Decimal  # cents: actual + shared + seats
+    true_up: Decimal  # cents: its part of the difference between invoices and the estimate (finops.yaml true_up)
+    chargeback: Decimal  # cents: actual + shared + seats + true_up
     unpriced_requests: int
 
 
@@ -101,13 +102,14 @@ class ChargebackLine:
 class ChargebackReport:
     month: str
     currency: str
-    basis: Literal["estimate", "invoice"]
+    basis: Literal["estimate", "invoice", "invoice and estimate"]
     basis_note: str
     lines: tuple[ChargebackLine, ...]
     total_budget: Decimal
     total_actual: Decimal
     total_shared: Decimal
     total_seats: Decimal
+    total_true_up: Decimal
     total_chargeback: Decimal
     allocated_percent: Decimal  # of the month's direct spend, the share rules gave to a cost center
     unpriced: tuple[UnpricedModel, ...]
@@ -215,10 +217,9 @@ def build_showback(database: Database, config: Config, month: Month) -> Showback
 
 
 def build_chargeback(database: Database, config: Config, month: Month) -> ChargebackReport:
-    """Per cost center: budget, actual, variance, utilisation, shared-pool share, seats and the amount charged.
-
-    No invoice is reconciled yet in this version, so the amount charged is the estimate, and the report says so.
-    """
+    """Per cost center: budget, actual, variance, utilisation, shared-pool share, seats, invoice true-up and the
+    amount charged. Where a provider's invoice for the month is loaded, its chargeback is the invoice distributed;
+    elsewhere the estimate, and the report says which."""
     allocation = allocate_month(database, config, month)
     centers = [(center.code, center.name, center) for center in config.cost_centers]
     lines = []
@@ -227,6 +228,7 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
         actual = allocation.total(code, "direct")
         shared = allocation.total(code, "shared")
         seats = allocation.total(code, "seats")
+        true_up = allocation.total(code, "true_up")
         lines.append(
             ChargebackLine(
                 cost_center=code,
@@ -238,24 +240,44 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
                 utilisation_percent=(actual * 100 / budget).quantize(Decimal("0.1")) if budget else None,
                 shared=shared,
                 seats=seats,
-                chargeback=actual + shared + seats,
+                true_up=true_up,
+                chargeback=actual + shared + seats + true_up,
                 unpriced_requests=allocation.unpriced_requests.get(code, 0),
             )
         )
+    basis, basis_note = _chargeback_basis(allocation, month)
     return ChargebackReport(
         month=month.label,
         currency=config.currency,
-        basis="estimate",
-        basis_note=(
-            f"No invoice has been reconciled for {month.label}: the chargeback equals the estimated cost "
-            "(tokens x published prices), plus shared pools and seats."
-        ),
+        basis=basis,
+        basis_note=basis_note,
         lines=tuple(lines),
         total_budget=sum((to_cents(line.monthly_budget) for line in lines if line.monthly_budget), ZERO),
         total_actual=sum((line.actual for line in lines), ZERO),
         total_shared=sum((line.shared for line in lines), ZERO),
         total_seats=sum((line.seats for line in lines), ZERO),
+        total_true_up=sum((line.true_up for line in lines), ZERO),
         total_chargeback=sum((line.chargeback for line in lines), ZERO),
         allocated_percent=allocation.allocated_percent,
         unpriced=unpriced_models(database, month),
     )
+
+
+def _chargeback_basis(
+    allocation: MonthAllocation, month: Month
+) -> tuple[Literal["estimate", "invoice", "invoice and estimate"], str]:
+    spent = sorted({line.provider for line in allocation.lines if line.category in ("direct", "true_up")})
+    invoiced = [provider for provider in spent if provider in allocation.invoiced]
+    estimated = [provider for provider in spent if provider not in allocation.invoiced]
+    if not invoiced:
+        return "estimate", (
+            f"No invoice is loaded for {month.label}: the chargeback equals the estimated cost (tokens x published "
+            "prices), plus shared pools and seats."
+        )
+    note = (
+        f"Invoiced ({', '.join(invoiced)}): the chargeback is the invoice distributed; its difference from the "
+        "estimate is the true-up column."
+    )
+    if not estimated:
+        return "invoice", note
+    return "invoice and estimate", note + f" Estimated, no invoice loaded: {', '.join(estimated)}."

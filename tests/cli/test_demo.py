@@ -30,7 +30,8 @@ def test_demo_prints_the_chargeback_of_every_department(demo: tuple[Path, Result
     out, result = demo
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Chargeback 2026-10 (USD, basis: estimate)")
+    # the sample has October invoices for every provider but Mistral, whose one model has no price
+    assert result.stdout.startswith("Chargeback 2026-10 (USD, basis: invoice and estimate)")
     rows = {line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│")}
     assert set(DEPARTMENTS) <= rows
     assert "Total" in result.stdout
@@ -124,7 +125,9 @@ def test_demo_chargeback_shows_the_pool_split_seats_and_the_allocated_share(demo
     assert sum(Decimal(line["shared"]) for line in lines.values()) == Decimal("1500.00")
     assert Decimal(lines["Engineering"]["seats"]) == 120 * Decimal("19.00")
     for line in lines.values():
-        assert Decimal(line["chargeback"]) == Decimal(line["actual"]) + Decimal(line["shared"]) + Decimal(line["seats"])
+        assert Decimal(line["chargeback"]) == sum(
+            Decimal(line[part]) for part in ("actual", "shared", "seats", "true_up")
+        )
     assert Decimal(lines["Marketing"]["variance"]) < 0  # over budget in the sample month
     assert Decimal(report["allocated_percent"]) >= 90
     assert Decimal(lines["Unallocated"]["actual"]) > 0
@@ -151,3 +154,23 @@ def test_sql_allocation_and_explain_agree_on_every_sample_request(demo: tuple[Pa
         position, moment = row.pop("position"), row.pop("ts")
         expected = centers.get(position, "unallocated")
         assert explain_values(config, row, moment.date(), "row").cost_center == expected
+
+
+def test_demo_chargeback_of_each_invoiced_provider_equals_its_invoice_to_the_cent(demo: tuple[Path, Result]) -> None:
+    """ARCHITECTURE.md invariant 3, on the sample: per provider the cost centers' chargeback adds up to the
+    invoiced total (credits and tax included), whatever the true-up policy spreads where."""
+    out, _ = demo
+    runner = CliRunner()
+    assert runner.invoke(app, ["-w", str(out), "allocate", "--month", "2026-10"]).exit_code == 0
+    query = """
+        SELECT allocation.provider, sum(chargeback_cost) AS charged, any_value(invoiced.total) AS invoiced
+        FROM allocation
+        JOIN (SELECT provider, sum(billed_cost) AS total FROM billing
+              WHERE billing_period_start = DATE '2026-10-01' GROUP BY provider) AS invoiced USING (provider)
+        WHERE month = '2026-10' GROUP BY ALL ORDER BY 1
+    """
+    result = runner.invoke(app, ["-w", str(out), "query", query, "--format", "json"])
+    rows = json.loads(result.stdout)
+    assert [row["provider"] for row in rows] == ["anthropic", "bedrock", "openai", "vertex_ai"]
+    for row in rows:
+        assert json_decimal(row["charged"]) == json_decimal(row["invoiced"]).quantize(json_decimal("0.01")), row

@@ -31,6 +31,7 @@ CHARGEBACK_LINES = (
         utilisation_percent=Decimal("112.1"),
         shared=Decimal("1234.56"),
         seats=Decimal("300.00"),
+        true_up=Decimal("0.00"),
         chargeback=Decimal("14991.34"),
         unpriced_requests=3,
     ),
@@ -44,6 +45,7 @@ CHARGEBACK_LINES = (
         utilisation_percent=None,
         shared=Decimal("0.00"),
         seats=Decimal("0.00"),
+        true_up=Decimal("0.00"),
         chargeback=Decimal("1234567.89"),
         unpriced_requests=0,
     ),
@@ -57,6 +59,7 @@ CHARGEBACK_LINES = (
         utilisation_percent=Decimal("0.0"),
         shared=Decimal("0.10"),
         seats=Decimal("0.00"),
+        true_up=Decimal("0.00"),
         chargeback=Decimal("0.10"),
         unpriced_requests=0,
     ),
@@ -70,7 +73,8 @@ CHARGEBACK_LINES = (
         utilisation_percent=None,
         shared=Decimal("0.00"),
         seats=Decimal("0.00"),
-        chargeback=Decimal("7.05"),
+        true_up=Decimal("94.95"),
+        chargeback=Decimal("102.00"),
         unpriced_requests=13,
     ),
 )
@@ -83,16 +87,17 @@ def _total(field: str) -> Decimal:
 CHARGEBACK = ChargebackReport(
     month="2026-10",
     currency="USD",
-    basis="estimate",
+    basis="invoice and estimate",
     basis_note=(
-        "No invoice has been reconciled for 2026-10: the chargeback equals the estimated cost "
-        "(tokens x published prices), plus shared pools and seats."
+        "Invoiced (anthropic): the chargeback is the invoice distributed; its difference from the estimate is the "
+        "true-up column. Estimated, no invoice loaded: mistral."
     ),
     lines=CHARGEBACK_LINES,
     total_budget=Decimal("12050.00"),
     total_actual=_total("actual"),
     total_shared=_total("shared"),
     total_seats=_total("seats"),
+    total_true_up=_total("true_up"),
     total_chargeback=_total("chargeback"),
     allocated_percent=Decimal("99.9"),
     unpriced=UNPRICED,
