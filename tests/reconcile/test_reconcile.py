@@ -213,3 +213,28 @@ def test_cli_refuses_a_bad_month(cli: Callable[..., Result], workspace: Workspac
     result = cli("-w", workspace.root, "reconcile", "--month", month)
     assert result.exit_code == 2
     assert "not a month" in result.stderr
+
+
+def test_refunds_and_corrections_of_earlier_months_land_in_the_billing_month(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # October's invoice also refunds 50.00 of usage (a negative usage line) and corrects September by 30.00
+    invoice = scenario.write_invoice(tmp_path / "invoice.csv")
+    header, *lines = invoice.read_text(encoding="utf-8").splitlines()
+    lines = [f"{line}," for line in lines] + [
+        "openai,INV-2026-10,2026-10,usage,Refund of duplicate charges,-50.00,USD,,",
+        "openai,INV-2026-10,2026-10,usage,September usage restated,30.00,USD,,true",
+    ]
+    invoice.write_text("\n".join([f"{header},correction", *lines]) + "\n", encoding="utf-8")
+    database = _scenario_workspace(workspace, tmp_path, invoice=invoice)
+    with database:
+        (openai,) = _reconcile(workspace, database).providers
+        september = reconcile_month(database, load_config(workspace.config_path), parse_month("2026-09"))
+
+    assert openai.invoiced_usage == Decimal("3991.25") + Decimal("123.45") - Decimal("50.00")
+    assert openai.adjustments == Decimal("30.00")  # the correction, billed in October
+    assert openai.invoiced_total == scenario.EXPECTED["invoiced_total"] - Decimal("20.00")
+    causes = {cause.cause: cause.amount for cause in openai.causes}
+    assert causes["corrections"] == Decimal("30.00")
+    assert sum(cause.amount for cause in openai.causes) == openai.variance
+    assert september.providers == ()  # nothing moves into the month it corrects
