@@ -83,6 +83,14 @@ class ReconcileSettings:
 
 
 @dataclass(frozen=True)
+class RunMonthSettings:
+    """Which checks make `run-month` exit 3, so a scheduler can alert."""
+
+    max_unpriced_percent: Decimal = Decimal(1)  # of the month's requests
+    fail_on_budget_breach: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     currency: str
     cost_centers: tuple[CostCenter, ...]
@@ -94,6 +102,7 @@ class Config:
     seats: tuple[SeatPlan, ...] = ()
     true_up: TrueUp = field(default_factory=TrueUp)
     reconcile: ReconcileSettings = field(default_factory=ReconcileSettings)
+    run_month: RunMonthSettings = field(default_factory=RunMonthSettings)
     warnings: tuple[str, ...] = ()  # things that are allowed but probably wrong (a rule that can never match)
     path: Path | None = None
 
@@ -173,6 +182,21 @@ def _parse_reconcile(path: Path, document: LineDict, currency: str) -> Reconcile
     return ReconcileSettings(settings.tolerance_percent, tuple(rates))
 
 
+def _parse_run_month(path: Path, document: LineDict) -> RunMonthSettings:
+    raw = document.get("run_month")
+    if raw is None:
+        return RunMonthSettings()
+    section = mapping_field(path, raw, "run_month", document, "run_month")
+    unknown = sorted(set(section) - {"max_unpriced_percent", "fail_on_budget_breach"})
+    if unknown:
+        raise ConfigError(f"{location(path, section, unknown[0])}: run_month: unknown key {unknown[0]}.")
+    limit = decimal_field(path, section, "max_unpriced_percent", required=False, max_decimals=4)
+    fail_on_breach = section.get("fail_on_budget_breach", False)
+    if not isinstance(fail_on_breach, bool):
+        raise ConfigError(f"{location(path, section, 'fail_on_budget_breach')}: fail_on_budget_breach: true or false.")
+    return RunMonthSettings(RunMonthSettings.max_unpriced_percent if limit is None else limit, fail_on_breach)
+
+
 def parse_config(raw: Any, path: Path) -> Config:
     """Validate the YAML document of finops.yaml."""
     if raw is None:
@@ -201,6 +225,7 @@ def parse_config(raw: Any, path: Path) -> Config:
         seats=parse_seats(path, document, known_codes),
         true_up=parse_true_up(path, document, known_codes),
         reconcile=_parse_reconcile(path, document, currency),
+        run_month=_parse_run_month(path, document),
         warnings=shadowed_rule_warnings(path, rules),
         path=path,
     )
@@ -213,6 +238,7 @@ __all__ = [
     "ExchangeRate",
     "ModelAlias",
     "ReconcileSettings",
+    "RunMonthSettings",
     "load_config",
     "parse_config",
 ]

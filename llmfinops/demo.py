@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from llmfinops.config import load_config
 from llmfinops.db.connection import Database
 from llmfinops.errors import WorkspaceError
 from llmfinops.ingest.load import IngestProgress, IngestReport, ingest_files
+from llmfinops.monthly import MonthResult, ReportRenderer, run_month
 from llmfinops.periods import Month
 from llmfinops.resources import sample_data_dir
 from llmfinops.store import open_store
@@ -22,6 +25,7 @@ class Demo:
     workspace: Workspace
     ingest: IngestReport
     latest_month: Month
+    month_run: MonthResult  # the monthly chargeback run of the latest month
 
 
 def sample_input_files() -> list[Path]:
@@ -29,18 +33,26 @@ def sample_input_files() -> list[Path]:
     return sorted(path for path in sample_data_dir().iterdir() if path.is_file() and path.name not in _NOT_INPUT)
 
 
-def build_demo(out_dir: Path | None, progress: IngestProgress | None = None) -> Demo:
-    """Create the demo workspace in `out_dir` (new or empty) or a temporary folder, and ingest the sample data."""
+def build_demo(out_dir: Path | None, render: ReportRenderer, progress: IngestProgress | None = None) -> Demo:
+    """Create the demo workspace in `out_dir` (new or empty) or a temporary folder, drop the sample data into its
+    inbox and do the monthly chargeback run of the latest month (reports in reports/YYYY-MM/)."""
     if out_dir is None:
         out_dir = Path(tempfile.mkdtemp(prefix="llmfinops-demo-"))
     elif out_dir.exists() and any(out_dir.iterdir()):
         raise WorkspaceError(f"{out_dir}: not empty.", "Give --out a new or empty folder.")
     config_text = (sample_data_dir() / CONFIG_FILE).read_text(encoding="utf-8")
     workspace = create_workspace(out_dir, config_text)
+    inbox_files = []
+    for sample in sample_input_files():
+        inbox_files.append(workspace.inbox_dir / sample.name)
+        shutil.copyfile(sample, inbox_files[-1])
     database = open_store(workspace)
     try:
-        report = ingest_files(database, sample_input_files(), progress=progress)
-        return Demo(workspace, report, latest_usage_month(database))
+        # the inbox first, to learn the latest month; the run then finds every file already ingested
+        report = ingest_files(database, inbox_files, progress=progress)
+        latest = latest_usage_month(database)
+        month_run = run_month(workspace, database, load_config(workspace.config_path), latest, render)
+        return Demo(workspace, report, latest, month_run)
     finally:
         database.close()
 

@@ -26,3 +26,11 @@ def recorded_run(database: Database, command: str, arguments: dict[str, object])
 def utc_now() -> datetime:
     # DuckDB's now() is the transaction's start, so the clock is read here.
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def record_inputs(database: Database, run_id: int, inputs: dict[str, object]) -> None:
+    """What the run read: the config's sha256, the price tables' hash, the sha256 of every input file."""
+    database.execute(
+        "UPDATE runs SET inputs = ?, config_hash = ? WHERE run_id = ?",
+        [json.dumps(inputs, sort_keys=True, default=str), inputs.get("config_sha256"), run_id],
+    )

@@ -15,6 +15,7 @@ from typing import Literal
 
 from llmfinops.allocate.rules import compile_rules
 from llmfinops.allocate.settings import UNALLOCATED, SharedPool
+from llmfinops.closing import booked_for, months_adjusted_in
 from llmfinops.config import Config
 from llmfinops.db.connection import Database
 from llmfinops.money import apportion_cents, split_at_money_scale, to_cents
@@ -22,7 +23,7 @@ from llmfinops.periods import Month
 from llmfinops.reconcile.compute import invoiced_totals
 
 ZERO = Decimal(0)
-Category = Literal["direct", "shared", "seats", "true_up"]
+Category = Literal["direct", "shared", "seats", "true_up", "adjustment"]
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,25 @@ def _true_up(config: Config, lines: list[AllocationLine], invoiced: dict[str, De
     return true_ups
 
 
+def _closed_month_adjustments(database: Database, config: Config, month: Month) -> list[AllocationLine]:
+    """Late data and corrections for closed months whose adjustments land in this month: per cost center and
+    provider, the closed month recomputed now minus what it charged and what earlier adjustments booked (cents;
+    the closed month's own chargeback never changes). The line's pool names the month it corrects."""
+    adjustments = []
+    for closed in months_adjusted_in(database, month):
+        now: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for line in allocate_month(database, config, closed).lines:
+            now[(line.cost_center, line.provider)] += line.chargeback_cost
+        booked = booked_for(database, closed)
+        for center, provider in sorted(set(now) | set(booked)):
+            difference = now.get((center, provider), ZERO) - booked.get((center, provider), ZERO)
+            if difference:
+                adjustments.append(
+                    AllocationLine(center, provider, "adjustment", closed.label, 0, difference, difference)
+                )
+    return adjustments
+
+
 def _round(lines: list[AllocationLine]) -> list[AllocationLine]:
     """Per provider (pool, vendor): cents by largest remainder over lines in a fixed order."""
     groups: dict[str, list[AllocationLine]] = defaultdict(list)
@@ -240,6 +260,7 @@ def allocate_month(database: Database, config: Config, month: Month) -> MonthAll
     usage_lines = _apply_pools(config, direct)
     invoiced = invoiced_totals(database, config, month)
     lines = _round(usage_lines + _true_up(config, usage_lines, invoiced) + seats)
+    lines += _closed_month_adjustments(database, config, month)
     direct_cost = sum((line.cost for line in direct), ZERO)
     unallocated_cost = sum((line.cost for line in direct if line.cost_center == UNALLOCATED), ZERO)
     allocated_percent = (

@@ -12,6 +12,7 @@ from llmfinops import console
 from llmfinops.allocate.compute import allocate_month, store_allocation
 from llmfinops.allocate.explain import explain_request, explain_values
 from llmfinops.cli.common import handle_errors, open_workspace, workspace_config
+from llmfinops.closing import refuse_if_closed
 from llmfinops.errors import UsageError
 from llmfinops.periods import parse_month
 from llmfinops.render.allocation import render_allocation, render_explanation, render_rule_uses
@@ -50,6 +51,7 @@ def allocate(
     workspace, database = open_workspace()
     config = workspace_config(workspace)
     with database, recorded_run(database, "allocate", {"month": period.label}) as run_id:
+        refuse_if_closed(database, period, "allocate")
         allocation = allocate_month(database, config, period)
         store_allocation(database, allocation, run_id)
     for warning in config.warnings:

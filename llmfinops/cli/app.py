@@ -11,6 +11,7 @@ from llmfinops import __version__
 from llmfinops.cli import (
     allocate_commands,
     ingest_commands,
+    month_commands,
     pricing_commands,
     reconcile_commands,
     report_commands,
@@ -61,6 +62,7 @@ workspace_commands.register(app)
 ingest_commands.register(app)
 pricing_commands.register(app)
 reconcile_commands.register(app)
+month_commands.register(app)
 app.add_typer(report_commands.report_app, name="report")
 app.add_typer(allocate_commands.allocate_app, name="allocate")
 

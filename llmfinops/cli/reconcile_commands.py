@@ -20,6 +20,7 @@ from llmfinops.cli.common import (
     require_file_for_binary,
     workspace_config,
 )
+from llmfinops.closing import refuse_if_closed
 from llmfinops.errors import ExitCode, UsageError
 from llmfinops.periods import parse_month
 from llmfinops.reconcile.compute import MonthReconciliation, reconcile_month, store_reconciliation
@@ -82,6 +83,7 @@ def reconcile(
     config = workspace_config(workspace)
     arguments = {"month": period.label, "provider": provider, "tolerance": tolerance}
     with database, recorded_run(database, "reconcile", arguments) as run_id:
+        refuse_if_closed(database, period, "reconcile")
         reconciliation = reconcile_month(
             database,
             config,

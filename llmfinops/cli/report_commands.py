@@ -9,8 +9,11 @@ from typing import Annotated
 
 import typer
 
+from llmfinops import console
 from llmfinops.cli.common import emit_output, handle_errors, open_workspace, require_file_for_binary, workspace_config
-from llmfinops.periods import parse_month
+from llmfinops.db.connection import Database
+from llmfinops.monthly import snapshot_report
+from llmfinops.periods import Month, parse_month
 from llmfinops.render.csvout import render_chargeback_csv, render_showback_csv
 from llmfinops.render.html import render_chargeback_html, render_showback_html
 from llmfinops.render.jsonout import render_json
@@ -65,8 +68,9 @@ def showback(month: MonthOption, output_format: FormatOption = ReportFormat.tabl
     require_file_for_binary(output_format, output, "showback", period.label)
     workspace, database = open_workspace()
     with database:
-        report = build_showback(database, workspace_config(workspace), period)
-    emit_output(SHOWBACK_RENDERERS[output_format](report), output)
+        snapshot = _closed_snapshot(database, period, "showback", output_format)
+        report = None if snapshot is not None else build_showback(database, workspace_config(workspace), period)
+    emit_output(snapshot if report is None else SHOWBACK_RENDERERS[output_format](report), output)
 
 
 @report_app.command(epilog="Example: llmfinops report chargeback --month 2026-10 --format xlsx -o chargeback.xlsx")
@@ -79,5 +83,16 @@ def chargeback(
     require_file_for_binary(output_format, output, "chargeback", period.label)
     workspace, database = open_workspace()
     with database:
-        report = build_chargeback(database, workspace_config(workspace), period)
-    emit_output(CHARGEBACK_RENDERERS[output_format](report), output)
+        snapshot = _closed_snapshot(database, period, "chargeback", output_format)
+        report = None if snapshot is not None else build_chargeback(database, workspace_config(workspace), period)
+    emit_output(snapshot if report is None else CHARGEBACK_RENDERERS[output_format](report), output)
+
+
+def _closed_snapshot(database: Database, month: Month, report: str, output_format: ReportFormat) -> str | bytes | None:
+    """A closed month's report is the file stored at close, never a recomputation."""
+    extension = "txt" if output_format is ReportFormat.table else output_format.value
+    content = snapshot_report(database, month, f"{report}.{extension}")
+    if content is None:
+        return None
+    console.say(f"{month.label} is closed: this is the {report} as closed (late data shows in the next open month).")
+    return content if output_format in (ReportFormat.xlsx,) else content.decode("utf-8")

@@ -11,13 +11,13 @@ import typer
 from llmfinops import console
 from llmfinops.cli.common import handle_errors, open_workspace
 from llmfinops.cli.ingest_commands import print_ingest_report
-from llmfinops.config import load_config
+from llmfinops.cli.month_commands import render_month_result
 from llmfinops.demo import build_demo
 from llmfinops.query import run_query
+from llmfinops.render.bundle import render_month_reports
 from llmfinops.render.csvout import render_csv
 from llmfinops.render.jsonout import render_json
 from llmfinops.render.table import render_chargeback_table, render_rows_table
-from llmfinops.reports.build import build_chargeback
 from llmfinops.store import open_store
 from llmfinops.workspace import create_workspace
 
@@ -47,16 +47,25 @@ def demo(
         Path | None, typer.Option("--out", help="Keep the demo workspace in this new or empty folder.")
     ] = None,
 ) -> None:
-    """Build a workspace from the bundled sample data, ingest it, and print the latest month's chargeback."""
+    """The monthly chargeback run on the bundled sample data: a workspace with the sample files in its inbox, the
+    latest month ingested, priced, reconciled against the sample invoices, allocated and reported; prints the
+    chargeback and the run's summary."""
     with console.FileProgress() as progress:
-        result = build_demo(out, progress)
+        result = build_demo(out, render_month_reports, progress)
     print_ingest_report(result.ingest, to_stderr=True)
-    with open_store(result.workspace) as database:
-        report = build_chargeback(database, load_config(result.workspace.config_path), result.latest_month)
-    console.write_data(render_chargeback_table(report))
+    console.write_data(render_chargeback_table(result.month_run.chargeback))
+    console.say("")
+    console.say(render_month_result(result.month_run).rstrip("\n"))
     where = result.workspace.root
+    month = result.latest_month.label
+    if result.month_run.failed_checks:
+        console.say(
+            f"\n(On your own data `llmfinops run-month --month {month}` exits 3 on a failed check, so a scheduler can "
+            "alert; the sample plants one on purpose: Anthropic traffic that bypassed the gateway.)"
+        )
     console.say(
-        f"\nDemo workspace: {where}\nNext: llmfinops -w {where} report showback --month {result.latest_month.label}"
+        f"\nDemo workspace: {where}\nNext: llmfinops -w {where} reconcile --month {month}"
+        f"\n      llmfinops -w {where} report showback --month {month}"
         f'\n      llmfinops -w {where} query "SELECT model, sum(estimated_cost) FROM usage_priced GROUP BY 1"'
     )
 

@@ -24,6 +24,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "notes on how a source was read", "005_source_notes.sql"),
     Migration(6, "billed lines, skipped rows, replacement of restated provider exports", "006_billing.sql"),
     Migration(7, "monthly reconciliation and its variance causes", "007_reconciliation.sql"),
+    Migration(8, "closed months: snapshots, adjustments, the inputs of each run", "008_closed_months.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -27,7 +27,7 @@ from llmfinops.ingest.base import BILLING_COLUMNS, USAGE_COLUMNS, InputFormat
 from llmfinops.ingest.containers import LOCATION_WORD, read_raw_records, sample_file
 from llmfinops.ingest.registry import detect_format, format_named
 from llmfinops.prices.apply import price_source
-from llmfinops.runs import recorded_run
+from llmfinops.runs import record_inputs, recorded_run
 
 _HASH_CHUNK = 1 << 20
 _QUARANTINE_EXAMPLES = 5
@@ -149,6 +149,9 @@ def ingest_files(
         with recorded_run(database, "ingest", arguments) as run_id:
             for path in files:
                 report.files.append(_ingest_one(database, path, forced_format, strict, run_id, reporter))
+            record_inputs(
+                database, run_id, {"files": [{"path": str(file.path), "sha256": file.sha256} for file in report.files]}
+            )
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:

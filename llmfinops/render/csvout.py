@@ -25,6 +25,7 @@ CHARGEBACK_COLUMNS = (
     "shared",
     "seats",
     "true_up",
+    "adjustments",
     "chargeback",
     "unpriced_requests",
 )
@@ -88,6 +89,7 @@ def render_chargeback_csv(report: ChargebackReport) -> str:
                 line.shared,
                 line.seats,
                 line.true_up,
+                line.adjustments,
                 line.chargeback,
                 line.unpriced_requests,
             )

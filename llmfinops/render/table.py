@@ -55,9 +55,10 @@ def render_chargeback_table(report: ChargebackReport) -> str:
     # Department / Budget / Actual / Variance / Chargeback table finance teams already use.
     with_shared, with_seats = bool(report.total_shared), bool(report.total_seats)
     with_true_up = any(line.true_up for line in report.lines)
+    with_adjustments = any(line.adjustments for line in report.lines)
     headers = ["Department", "Code", "Owner", "Monthly AI Budget", "Actual Spend", "Variance", "Used"]
     headers += ["Shared"] * with_shared + ["Seats"] * with_seats + ["Invoice true-up"] * with_true_up
-    headers += ["Chargeback"]
+    headers += ["Adjustments"] * with_adjustments + ["Chargeback"]
     for header in headers:
         table.add_column(header, justify="left" if header in ("Department", "Code", "Owner") else "right")
     for line in report.lines:
@@ -72,6 +73,7 @@ def render_chargeback_table(report: ChargebackReport) -> str:
             *[format_money(line.shared)] * with_shared,
             *[format_money(line.seats)] * with_seats,
             *[format_money(line.true_up)] * with_true_up,
+            *[format_money(line.adjustments)] * with_adjustments,
             format_money(line.chargeback),
         )
     table.add_section()
@@ -86,6 +88,7 @@ def render_chargeback_table(report: ChargebackReport) -> str:
         *[format_money(report.total_shared)] * with_shared,
         *[format_money(report.total_seats)] * with_seats,
         *[format_money(report.total_true_up)] * with_true_up,
+        *[format_money(report.total_adjustments)] * with_adjustments,
         format_money(report.total_chargeback),
     )
     notes = [

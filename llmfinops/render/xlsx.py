@@ -158,6 +158,7 @@ CHARGEBACK_COLUMNS = (
     Column("Shared", "money", summed=True),
     Column("Seats", "money", summed=True),
     Column("Invoice true-up", "money", summed=True),
+    Column("Adjustments", "money", summed=True),
     Column("Chargeback", "money", summed=True),
     Column("Unpriced requests", "count", summed=True),
 )
@@ -178,6 +179,7 @@ def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
             line.shared,
             line.seats,
             line.true_up,
+            line.adjustments,
             line.chargeback,
             line.unpriced_requests,
         )

@@ -94,7 +94,8 @@ class ChargebackLine:
     shared: Decimal  # cents: its share of shared pools
     seats: Decimal  # cents: its seat subscriptions, apart from token spend
     true_up: Decimal  # cents: its part of the difference between invoices and the estimate (finops.yaml true_up)
-    chargeback: Decimal  # cents: actual + shared + seats + true_up
+    adjustments: Decimal  # cents: late data and corrections of closed months, booked in this month
+    chargeback: Decimal  # cents: actual + shared + seats + true_up + adjustments
     unpriced_requests: int
 
 
@@ -110,6 +111,7 @@ class ChargebackReport:
     total_shared: Decimal
     total_seats: Decimal
     total_true_up: Decimal
+    total_adjustments: Decimal
     total_chargeback: Decimal
     allocated_percent: Decimal  # of the month's direct spend, the share rules gave to a cost center
     unpriced: tuple[UnpricedModel, ...]
@@ -229,6 +231,7 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
         shared = allocation.total(code, "shared")
         seats = allocation.total(code, "seats")
         true_up = allocation.total(code, "true_up")
+        adjustments = allocation.total(code, "adjustment")
         lines.append(
             ChargebackLine(
                 cost_center=code,
@@ -241,11 +244,18 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
                 shared=shared,
                 seats=seats,
                 true_up=true_up,
-                chargeback=actual + shared + seats + true_up,
+                adjustments=adjustments,
+                chargeback=actual + shared + seats + true_up + adjustments,
                 unpriced_requests=allocation.unpriced_requests.get(code, 0),
             )
         )
     basis, basis_note = _chargeback_basis(allocation, month)
+    corrected = sorted({line.pool for line in allocation.lines if line.category == "adjustment" and line.pool})
+    if corrected:
+        basis_note += (
+            f" Adjustments: late data and corrections of closed months ({', '.join(corrected)}), booked here; "
+            "their own chargeback stays as closed."
+        )
     return ChargebackReport(
         month=month.label,
         currency=config.currency,
@@ -257,6 +267,7 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
         total_shared=sum((line.shared for line in lines), ZERO),
         total_seats=sum((line.seats for line in lines), ZERO),
         total_true_up=sum((line.true_up for line in lines), ZERO),
+        total_adjustments=sum((line.adjustments for line in lines), ZERO),
         total_chargeback=sum((line.chargeback for line in lines), ZERO),
         allocated_percent=allocation.allocated_percent,
         unpriced=unpriced_models(database, month),

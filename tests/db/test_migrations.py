@@ -36,7 +36,10 @@ def test_opening_twice_applies_nothing_the_second_time(tmp_path: Path) -> None:
 
 def test_open_store_migrates_and_keeps_data(workspace: Workspace) -> None:
     with open_store(workspace) as database:
-        database.execute("INSERT INTO runs VALUES (99, 'test', '{}', NULL, now()::TIMESTAMP, NULL, 'ok')")
+        database.execute(
+            "INSERT INTO runs (run_id, command, arguments, started_at, outcome) "
+            "VALUES (99, 'test', '{}', now()::TIMESTAMP, 'ok')"
+        )
     with open_store(workspace) as database:
         assert current_version(database) == SCHEMA_VERSION
         assert database.scalar("SELECT count(*) FROM runs WHERE run_id = 99") == 1

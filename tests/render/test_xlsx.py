@@ -44,12 +44,13 @@ def test_chargeback_workbook_cells_formats_and_formulas() -> None:
         "Shared",
         "Seats",
         "Invoice true-up",
+        "Adjustments",
         "Chargeback",
         "Unpriced requests",
     ]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:L5"
+    assert sheet.auto_filter.ref == "A1:M5"
     assert _row(sheet, 2)[:3] == ["Engineering", "CC-ENG", "eng@corp.example"]
     # openpyxl reads numbers back as float or int; str() of those is the shortest exact decimal for cent amounts.
     assert [Decimal(str(value)) for value in _row(sheet, 2)[3:6]] == [
@@ -59,10 +60,10 @@ def test_chargeback_workbook_cells_formats_and_formulas() -> None:
     ]
     assert Decimal(str(sheet["E3"].value)) == Decimal("1234567.89")
     assert sheet["D3"].value is None  # no budget: an empty cell, not zero
-    assert {sheet.cell(row=2, column=column).number_format for column in (4, 5, 6, 8, 9, 10, 11)} == {"#,##0.00"}
+    assert {sheet.cell(row=2, column=column).number_format for column in (4, 5, 6, 8, 9, 10, 11, 12)} == {"#,##0.00"}
     assert (sheet["G2"].number_format, Decimal(str(sheet["G2"].value))) == ("0.0%", Decimal("1.121"))
-    assert sheet["L2"].number_format == "#,##0"
-    assert _row(sheet, 6) == [None] * 12
+    assert sheet["M2"].number_format == "#,##0"
+    assert _row(sheet, 6) == [None] * 13
     assert _row(sheet, 7) == [
         "Total",
         None,
@@ -76,14 +77,16 @@ def test_chargeback_workbook_cells_formats_and_formulas() -> None:
         "=SUM(J2:J5)",
         "=SUM(K2:K5)",
         "=SUM(L2:L5)",
+        "=SUM(M2:M5)",
     ]
-    assert sheet["K7"].number_format == "#,##0.00"
-    assert sheet["K7"].font.bold
+    assert sheet["L7"].number_format == "#,##0.00"
+    assert sheet["L7"].font.bold
     assert Decimal(str(sheet["J5"].value)) == Decimal("94.95")  # the unallocated line's invoice true-up
+    assert Decimal(str(sheet["K3"].value)) == Decimal("-12.34")  # a correction of a closed month
     assert sheet.column_dimensions["A"].width == len("<script>alert(1)</script>") + 2  # longest name, padded
     assert all(
         sheet.column_dimensions[letter].width >= len(header)
-        for letter, header in zip("ABCDEFGHIJKL", _row(sheet, 1), strict=True)
+        for letter, header in zip("ABCDEFGHIJKLM", _row(sheet, 1), strict=True)
     )
     assert _row(sheets["Unpriced"], 2) == [
         "mistral",
@@ -101,7 +104,7 @@ def test_amounts_are_written_exactly_as_the_report_has_them() -> None:
 
     written = dict(re.findall(r'<c r="([A-Z]+[0-9]+)" s="\d+" t="n"><v>([^<]+)</v>', sheet_xml))
     assert Decimal(written["E3"]) == Decimal("1234567.89")
-    assert Decimal(written["K2"]) == Decimal("14991.34")
+    assert Decimal(written["L2"]) == Decimal("14991.34")
     assert Decimal(written["H4"]) == Decimal("0.10")
 
 
