@@ -174,3 +174,22 @@ def test_demo_chargeback_of_each_invoiced_provider_equals_its_invoice_to_the_cen
     assert [row["provider"] for row in rows] == ["anthropic", "bedrock", "openai", "vertex_ai"]
     for row in rows:
         assert json_decimal(row["charged"]) == json_decimal(row["invoiced"]).quantize(json_decimal("0.01")), row
+
+
+def test_run_month_of_each_sample_month_writes_every_report_and_a_second_run_is_identical(
+    demo: tuple[Path, Result],
+) -> None:
+    out, _ = demo
+    runner = CliRunner()
+    for month in ("2026-08", "2026-09", "2026-10"):
+        first = runner.invoke(app, ["-w", str(out), "run-month", "--month", month])
+        # October fails its reconciliation on purpose (the planted bypass traffic); the months without invoices
+        # have nothing to reconcile
+        assert first.exit_code == (3 if month == "2026-10" else 0), first.output
+        assert f"Reports: {out.resolve()}/reports/{month}/" in first.stdout
+        folder = out / "reports" / month
+        written = {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+        assert len(written) == 17
+        second = runner.invoke(app, ["-w", str(out), "run-month", "--month", month])
+        assert "0 new file(s) ingested, 6 already ingested" in second.stdout
+        assert {path.name: path.read_bytes() for path in sorted(folder.iterdir())} == written

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from llmfinops.cli import app
+from tests.builders import litellm_row, write_litellm_json
 from tests.reconcile import scenario
 
 CONFIG = """\
@@ -90,13 +91,26 @@ def test_close_freezes_the_month_and_late_data_is_an_adjustment_of_the_next_open
     assert "Closed 2026-10" in closed.stdout
     before = _invoke("-w", small_workspace, "report", "chargeback", "--month", "2026-10", "--format", "json").stdout
 
-    # a late gateway export for October: 10 more gpt-4o requests a day on 2 days, 40.00 at list prices
-    late = tmp_path / "late.csv"
-    late.write_text(
-        "request_id,ts,provider,model,input_tokens,cache_read_tokens,output_tokens,request_count\n"
-        f"late-1,2026-10-20T10:00:00Z,openai,gpt-4o,{4 * 10**6},0,{10**6},10\n"
-        f"late-2,2026-10-21T10:00:00Z,openai,gpt-4o,{4 * 10**6},0,{10**6},10\n",
-        encoding="utf-8",
+    # a late LiteLLM export for October: two gpt-4o requests of 4M prompt and 1M completion tokens, 20.00 each
+    late = write_litellm_json(
+        tmp_path / "late_spend_logs.json",
+        [
+            litellm_row(
+                number,
+                request_id=f"late-{number}",
+                model="gpt-4o-2024-08-06",
+                prompt_tokens=4_000_000,
+                completion_tokens=1_000_000,
+                total_tokens=5_000_000,
+                startTime=f"2026-10-2{number} 10:00:00",
+                endTime=f"2026-10-2{number} 10:00:05",
+                metadata={
+                    "status": "success",
+                    "usage_object": {"prompt_tokens": 4_000_000, "completion_tokens": 1_000_000},
+                },
+            )
+            for number in (1, 2)
+        ],
     )
     assert _invoke("-w", small_workspace, "ingest", late).exit_code == 0
 
