@@ -28,6 +28,7 @@ from llmfinops.allocate.settings import (
     shadowed_rule_warnings,
     use_case_rules,
 )
+from llmfinops.checks.policies import Policies, parse_policies
 from llmfinops.errors import ConfigError
 from llmfinops.yamlfile import (
     LineDict,
@@ -103,6 +104,7 @@ class Config:
     true_up: TrueUp = field(default_factory=TrueUp)
     reconcile: ReconcileSettings = field(default_factory=ReconcileSettings)
     run_month: RunMonthSettings = field(default_factory=RunMonthSettings)
+    policies: Policies = field(default_factory=Policies)
     warnings: tuple[str, ...] = ()  # things that are allowed but probably wrong (a rule that can never match)
     path: Path | None = None
 
@@ -226,6 +228,7 @@ def parse_config(raw: Any, path: Path) -> Config:
         true_up=parse_true_up(path, document, known_codes),
         reconcile=_parse_reconcile(path, document, currency),
         run_month=_parse_run_month(path, document),
+        policies=parse_policies(path, document, known_codes),
         warnings=shadowed_rule_warnings(path, rules),
         path=path,
     )

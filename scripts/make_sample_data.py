@@ -63,10 +63,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # October is the reference month of the demo; August and September show growth.
 DEPARTMENTS = {
     #  slug         name           budget   Aug     Sep     Oct
-    "engineering": ("Engineering", 12000, 7650, 8500, 9400),
+    "engineering": ("Engineering", 13000, 7650, 8500, 9400),
     "marketing": ("Marketing", 8000, 7600, 9150, 11200),
     "support": ("Support", 5000, 3300, 3550, 3800),
-    "sales": ("Sales", 6000, 4250, 4650, 5100),
+    "sales": ("Sales", 7000, 4250, 4650, 5100),
     "product": ("Product", 4000, 1650, 1900, 2100),
 }
 
@@ -1571,6 +1571,60 @@ def build_row(
 
 
 # ----------------------------------------------------------------------------------------------
+# The sandbox incident (October): what `llmfinops check` must find
+# ----------------------------------------------------------------------------------------------
+
+SANDBOX_KEY = "sandbox-eng-agents"
+SANDBOX_SEED = 20261023  # its own random stream, so every other generated row stays as it was
+SANDBOX_RUNAWAY_DAY = 23  # a Friday: an agent experiment loops all afternoon
+SANDBOX_RUNAWAY_TARGET = Decimal(400)  # USD spent that day
+SANDBOX_DAILY_REQUESTS = 2  # on other business days
+
+
+def gen_sandbox(c: Ctx, year: int, month: int) -> list[dict]:
+    """An engineering sandbox key (capped at 100 USD a month in the sample finops.yaml) with a few small calls a
+    business day and one runaway day: a spike and a cap breach, with no feature tag."""
+    sandbox = Ctx(Gen(SANDBOX_SEED), c.prices, c.team_ids, c.model_ids, c.single)
+    route = ROUTES["pg-gpt5"]
+    rows = []
+
+    def call(ts: datetime, turns: int) -> dict:
+        return build_row(
+            sandbox,
+            route,
+            ts,
+            team="engineering",
+            key_alias=SANDBOX_KEY,
+            user="ana.garcia@acme.example",
+            feature=None,
+            env="sandbox",
+            end_user=None,
+            session_id=None,
+            failed=False,
+            turns=turns,
+        )
+
+    for day in range(1, calendar.monthrange(year, month)[1] + 1):
+        if date(year, month, day).weekday() >= 5:
+            continue
+        if day == SANDBOX_RUNAWAY_DAY:
+            ts, spent = datetime(year, month, day, 13, 5, tzinfo=UTC), Decimal(0)
+            while spent < SANDBOX_RUNAWAY_TARGET:
+                rows.append(call(ts, turns=12))
+                spent += rows[-1]["cost"]
+                ts += timedelta(seconds=sandbox.g.r.randint(20, 90))
+            continue
+        for _ in range(SANDBOX_DAILY_REQUESTS):
+            rows.append(
+                call(
+                    datetime(year, month, day, sandbox.g.r.randint(9, 17), sandbox.g.r.randrange(60), tzinfo=UTC),
+                    turns=1,
+                )
+            )
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------
 # Provider exports and invoices (October): the reconciliation scenario
 # ----------------------------------------------------------------------------------------------
 
@@ -2075,6 +2129,10 @@ def main(argv=None) -> int:
     for year, month in MONTHS:
         batch = gen_batch(c, year, month)
         rows = gen_month(c, year, month, batch)
+        if (year, month) == MONTHS[-1]:
+            rows = sorted(
+                rows + gen_sandbox(c, year, month), key=lambda r: (r["row"]["startTime"], r["row"]["request_id"])
+            )
         all_batch.extend(batch)
         for r in rows + batch:
             k = (r["team"] or "(no team)", month)

@@ -88,7 +88,7 @@ def _tag_texts(tags: Mapping[str, str | None]) -> list[str]:
     return [key if value is None else f"{key}:{value}" for key, value in tags.items()]
 
 
-def _matches(pattern: Pattern, value: str) -> bool:
+def pattern_matches(pattern: Pattern, value: str) -> bool:
     if pattern.kind == "exact":
         return value == pattern.text
     if pattern.kind == "glob":
@@ -106,7 +106,7 @@ def _check_condition(condition: RuleCondition, values: Mapping[str, object]) -> 
     wanted = " or ".join(pattern.describe() for pattern in condition.patterns)
     for candidate in candidates:
         for pattern in condition.patterns:
-            if _matches(pattern, candidate):
+            if pattern_matches(pattern, candidate):
                 return True, f"{condition.dimension} {candidate!r} matches {pattern.describe()}"
     return False, f"{condition.dimension} is {shown}, not {wanted}"
 

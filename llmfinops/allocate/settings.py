@@ -93,6 +93,7 @@ class UseCase:
     key_aliases: tuple[str, ...]
     features: tuple[str, ...]
     line: int
+    approved: bool = False  # approved to cost more than policies.approval_above a month
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ class TrueUp:
     cost_center: str | None = None
 
 
-def _pattern(path: Path, mapping: LineDict, key: str, value: Any) -> Pattern:
+def pattern_field(path: Path, mapping: LineDict, key: str, value: Any) -> Pattern:
+    """A match value: exact text, a glob (* ? [..]) or {regex: ...}, validated."""
     if isinstance(value, LineDict) and set(value) == {"regex"}:
         expression = str(value["regex"])
         try:
@@ -153,7 +155,9 @@ def _conditions(path: Path, match: LineDict, what: str) -> tuple[RuleCondition, 
         values = raw_patterns if isinstance(raw_patterns, list) else [raw_patterns]
         if not values:
             raise ConfigError(f"{location(path, match, dimension)}: {what}.{dimension}: an empty list matches nothing.")
-        conditions.append(RuleCondition(dimension, tuple(_pattern(path, match, dimension, value) for value in values)))
+        conditions.append(
+            RuleCondition(dimension, tuple(pattern_field(path, match, dimension, value) for value in values))
+        )
     if not conditions:
         raise ConfigError(f"{location(path, match)}: {what}: a rule needs at least one condition.")
     return tuple(conditions)
@@ -185,11 +189,13 @@ def parse_cost_centers(path: Path, document: LineDict) -> tuple[CostCenter, ...]
             raise ConfigError(f"{location(path, center, 'code')}: code: {code!r} is used twice or reserved.")
         thresholds = center.get("alert_thresholds")
         if thresholds is not None and (
-            not isinstance(thresholds, list) or not all(isinstance(item, int) and item > 0 for item in thresholds)
+            not isinstance(thresholds, list)
+            or not all(isinstance(item, int) and not isinstance(item, bool) and 0 < item <= 100 for item in thresholds)
         ):
             raise ConfigError(
-                f"{location(path, center, 'alert_thresholds')}: alert_thresholds: a list of whole percentages, "
-                "for example [50, 80, 100]."
+                f"{location(path, center, 'alert_thresholds')}: alert_thresholds: a list of whole percentages of the "
+                "budget from 1 to 100, for example [50, 80, 100] (not fractions such as 0.8).",
+                "Spend above the budget is reported at 100 %; a threshold above it would never be the first alert.",
             )
         parent_lines[code] = location(path, center, "parent")
         cost_centers.append(
@@ -275,9 +281,17 @@ def parse_use_cases(path: Path, document: LineDict, known_codes: set[str]) -> tu
                 key_aliases=key_aliases,
                 features=features,
                 line=use_case.line,
+                approved=_flag(path, use_case, "approved"),
             )
         )
     return tuple(use_cases)
+
+
+def _flag(path: Path, mapping: LineDict, key: str) -> bool:
+    value = mapping.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{location(path, mapping, key)}: {key}: write true or false.")
+    return value
 
 
 def use_case_rules(use_cases: tuple[UseCase, ...]) -> tuple[AllocationRule, ...]:

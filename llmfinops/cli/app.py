@@ -10,6 +10,7 @@ import typer
 from llmfinops import __version__
 from llmfinops.cli import (
     allocate_commands,
+    check_commands,
     ingest_commands,
     month_commands,
     pricing_commands,
@@ -63,6 +64,7 @@ ingest_commands.register(app)
 pricing_commands.register(app)
 reconcile_commands.register(app)
 month_commands.register(app)
+check_commands.register(app)
 app.add_typer(report_commands.report_app, name="report")
 app.add_typer(allocate_commands.allocate_app, name="allocate")
 

@@ -193,3 +193,57 @@ def test_run_month_of_each_sample_month_writes_every_report_and_a_second_run_is_
         second = runner.invoke(app, ["-w", str(out), "run-month", "--month", month])
         assert "0 new file(s) ingested, 6 already ingested" in second.stdout
         assert {path.name: path.read_bytes() for path in sorted(folder.iterdir())} == written
+
+
+def test_check_finds_the_planted_cases_and_nothing_else(demo: tuple[Path, Result]) -> None:
+    out, _ = demo
+
+    result = CliRunner().invoke(app, ["-w", str(out), "check", "--month", "2026-10", "--format", "json"])
+
+    assert result.exit_code == 3
+    findings = [(item["severity"], item["policy"], item["subject"]) for item in json.loads(result.stdout)["findings"]]
+    assert findings == [
+        ("critical", "budget", "Marketing (CC-2100)"),  # over budget
+        ("critical", "key_cap", "key sandbox-eng-agents"),  # the sandbox key over its 100.00 cap
+        ("critical", "spike", "key sandbox-eng-agents"),  # its runaway day
+        ("warning", "approval", "use case email drafter"),  # over 2,000 without approval
+        ("warning", "premium", "Marketing (CC-2100)"),  # premium models without access
+        ("warning", "registration", "key shared-playground"),  # a key in no use case
+    ]
+    by_policy = {item["policy"]: item for item in json.loads(result.stdout)["findings"]}
+    assert by_policy["spike"]["message"].startswith("2026-10-23: spent 400.38")
+    assert by_policy["premium"]["causes"][0].startswith("model gpt-5-pro:")
+
+
+def test_forecast_error_on_past_months_matches_an_independent_computation(demo: tuple[Path, Result]) -> None:
+    """The run-rate forecast on day 15 of August and September against their actual spend, computed here from the
+    daily totals with plain Decimals."""
+    out, _ = demo
+    runner = CliRunner()
+    daily = json.loads(
+        runner.invoke(
+            app,
+            [
+                "-w",
+                str(out),
+                "query",
+                "SELECT strftime(ts, '%Y-%m') AS month, day(ts) AS day, sum(estimated_cost) AS cost "
+                "FROM usage_for_totals WHERE priced AND ts < '2026-10-01' GROUP BY ALL",
+                "--format",
+                "json",
+            ],
+        ).stdout
+    )
+    expected = {}
+    for month, days_in_month in (("2026-08", 31), ("2026-09", 30)):
+        rows = [row for row in daily if row["month"] == month]
+        actual = sum(Decimal(row["cost"]) for row in rows).quantize(Decimal("0.01"))
+        first_half = sum(Decimal(row["cost"]) for row in rows if row["day"] <= 15)
+        expected[month] = ((first_half * days_in_month / 15).quantize(Decimal("0.01")), actual)
+    check = json.loads(runner.invoke(app, ["-w", str(out), "check", "--month", "2026-10", "--format", "json"]).stdout)
+    measured = {
+        error["month"]: (Decimal(error["forecast"]), Decimal(error["actual"])) for error in check["forecast_errors"]
+    }
+    assert measured == expected
+    human = runner.invoke(app, ["-w", str(out), "check", "--month", "2026-10"]).stdout
+    assert "Its error on past months, forecast on day 15: 2026-08 " in human
