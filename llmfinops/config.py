@@ -29,7 +29,7 @@ from llmfinops.allocate.settings import (
     use_case_rules,
 )
 from llmfinops.checks.policies import Policies, parse_policies
-from llmfinops.errors import ConfigError
+from llmfinops.errors import ConfigError, UsageError
 from llmfinops.yamlfile import (
     LineDict,
     date_field,
@@ -110,6 +110,20 @@ class Config:
 
     def cost_center(self, code: str) -> CostCenter | None:
         return next((center for center in self.cost_centers if center.code == code), None)
+
+    def subtree(self, code: str) -> set[str]:
+        """A cost center and every cost center below it (what its lead sees)."""
+        if self.cost_center(code) is None:
+            raise UsageError(
+                f"--cost-center {code}: not a cost center of finops.yaml.",
+                f"Use one of: {', '.join(center.code for center in self.cost_centers)}.",
+            )
+        codes = {code}
+        while True:
+            below = {center.code for center in self.cost_centers if center.parent in codes} - codes
+            if not below:
+                return codes
+            codes |= below
 
 
 def _parse_contracts(path: Path, document: LineDict) -> tuple[ContractDiscount, ...]:

@@ -99,7 +99,7 @@ class CheckReport:
 
 
 @dataclass(frozen=True)
-class _Spend:
+class Spend:
     day: date
     cost_center: str
     use_case: str | None
@@ -108,12 +108,14 @@ class _Spend:
     model: str
     requests: int
     cost: Decimal
+    prompt_tokens: int = 0  # uncached input + cache reads + cache writes
+    cache_read_tokens: int = 0
 
 
 def evaluate_policies(database: Database, config: Config, month: Month, *, as_of: date | None = None) -> CheckReport:
     """Every policy over `month` up to `as_of` (default: the month's last day with usage, or its end)."""
     trailing = config.policies.spikes.trailing_days
-    spend = _daily_spend(database, config, month.start - timedelta(days=trailing), month.end)
+    spend = daily_spend(database, config, month.start - timedelta(days=trailing), month.end)
     first_day = database.scalar("SELECT CAST(min(ts) AS DATE) FROM usage_for_totals")
     in_month = [row for row in spend if month.start.date() <= row.day < month.end.date()]
     if as_of is None:
@@ -146,12 +148,13 @@ def evaluate_policies(database: Database, config: Config, month: Month, *, as_of
     )
 
 
-def _daily_spend(database: Database, config: Config, start: datetime, end: datetime) -> list[_Spend]:
+def daily_spend(database: Database, config: Config, start: datetime, end: datetime) -> list[Spend]:
     rules = compile_rules(config.rules)
     rows = database.fetchall(
         f"""
         SELECT CAST(ts AS DATE), rule_position, coalesce(feature, ''), coalesce(api_key_alias, api_key_id, ''), model,
-               sum(request_count), coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12)))
+               sum(request_count), coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12))),
+               sum(input_tokens + cache_read_tokens + cache_write_tokens), sum(cache_read_tokens)
         FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_for_totals WHERE ts >= ? AND ts < ?)
         GROUP BY ALL ORDER BY ALL
         """,
@@ -159,11 +162,22 @@ def _daily_spend(database: Database, config: Config, start: datetime, end: datet
     )
     by_position = {rule.position: rule for rule in config.rules}
     spend = []
-    for day, position, feature, key, model, requests, cost in rows:
+    for day, position, feature, key, model, requests, cost, prompt_tokens, cache_read_tokens in rows:
         rule = by_position.get(position)
         use_case = rule.name if rule is not None and position <= len(config.use_cases) else None
         spend.append(
-            _Spend(day, rule.cost_center if rule else UNALLOCATED, use_case, feature, key, model, int(requests), cost)
+            Spend(
+                day,
+                rule.cost_center if rule else UNALLOCATED,
+                use_case,
+                feature,
+                key,
+                model,
+                int(requests),
+                cost,
+                int(prompt_tokens),
+                int(cache_read_tokens),
+            )
         )
     return spend
 
@@ -176,7 +190,7 @@ def _run_rate(spent: Decimal, days_elapsed: int, days_in_month: int) -> Decimal:
     return (spent * days_in_month / days_elapsed).quantize(Decimal("0.01")) if days_elapsed else ZERO
 
 
-def _top(rows: Iterable[_Spend], attribute: str, limit: int = 3) -> tuple[str, ...]:
+def _top(rows: Iterable[Spend], attribute: str, limit: int = 3) -> tuple[str, ...]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
         totals[getattr(row, attribute) or "(none)"] += row.cost
@@ -185,9 +199,9 @@ def _top(rows: Iterable[_Spend], attribute: str, limit: int = 3) -> tuple[str, .
 
 
 def _budget_statuses(
-    config: Config, month: Month, rows: list[_Spend], as_of: date, days_elapsed: int, days_in_month: int
+    config: Config, month: Month, rows: list[Spend], as_of: date, days_elapsed: int, days_in_month: int
 ) -> list[BudgetStatus]:
-    subjects: list[tuple[str, str, str | None, Decimal, tuple[Decimal, ...], list[_Spend]]] = []
+    subjects: list[tuple[str, str, str | None, Decimal, tuple[Decimal, ...], list[Spend]]] = []
     for center in config.cost_centers:
         budget = center.budget_for(month.label)
         mine = [row for row in rows if row.cost_center == center.code]
@@ -275,7 +289,7 @@ def _budget_findings(budgets: list[BudgetStatus]) -> list[Finding]:
     return findings
 
 
-def _approval_findings(config: Config, rows: list[_Spend]) -> list[Finding]:
+def _approval_findings(config: Config, rows: list[Spend]) -> list[Finding]:
     limit = config.policies.approval_above
     if limit is None:
         return []
@@ -299,7 +313,7 @@ def _approval_findings(config: Config, rows: list[_Spend]) -> list[Finding]:
 
 
 def _spike_findings(
-    config: Config, spend: list[_Spend], month: Month, as_of: date, first_day: date | None
+    config: Config, spend: list[Spend], month: Month, as_of: date, first_day: date | None
 ) -> list[Finding]:
     rule = config.policies.spikes
     owners = {center.code: center.owner for center in config.cost_centers}
@@ -350,7 +364,7 @@ def _spike(
     day: date,
     cost: Decimal,
     average: Decimal,
-    spend: list[_Spend],
+    spend: list[Spend],
     trailing_days: int,
     owner: str | None,
 ) -> Finding:
@@ -384,7 +398,7 @@ def _spike(
     )
 
 
-def _key_cap_findings(config: Config, rows: list[_Spend]) -> list[Finding]:
+def _key_cap_findings(config: Config, rows: list[Spend]) -> list[Finding]:
     findings = []
     keys = sorted({row.key for row in rows if row.key})
     for cap in config.policies.key_caps:
@@ -408,7 +422,7 @@ def _key_cap_findings(config: Config, rows: list[_Spend]) -> list[Finding]:
     return findings
 
 
-def _premium_findings(config: Config, rows: list[_Spend]) -> list[Finding]:
+def _premium_findings(config: Config, rows: list[Spend]) -> list[Finding]:
     premium = config.policies.premium
     if premium is None:
         return []
@@ -436,7 +450,7 @@ def _premium_findings(config: Config, rows: list[_Spend]) -> list[Finding]:
     return findings
 
 
-def _registration_findings(config: Config, rows: list[_Spend]) -> list[Finding]:
+def _registration_findings(config: Config, rows: list[Spend]) -> list[Finding]:
     if not config.policies.registration_required:
         return []
     unregistered = [row for row in rows if row.use_case is None]

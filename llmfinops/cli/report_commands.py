@@ -1,4 +1,4 @@
-"""report showback | chargeback."""
+"""report showback | chargeback | cfo-weekly."""
 
 from __future__ import annotations
 
@@ -14,16 +14,25 @@ from llmfinops.cli.common import emit_output, handle_errors, open_workspace, req
 from llmfinops.db.connection import Database
 from llmfinops.monthly import snapshot_report
 from llmfinops.periods import Month, parse_month
+from llmfinops.render.cfo import render_cfo_csv, render_cfo_html, render_cfo_md, render_cfo_table, render_cfo_xlsx
 from llmfinops.render.csvout import render_chargeback_csv, render_showback_csv
 from llmfinops.render.html import render_chargeback_html, render_showback_html
 from llmfinops.render.jsonout import render_json
 from llmfinops.render.markdown import render_chargeback_md, render_showback_md
 from llmfinops.render.table import render_chargeback_table, render_showback_table
 from llmfinops.render.xlsx import render_chargeback_xlsx, render_showback_xlsx
-from llmfinops.reports.build import ChargebackReport, ShowbackReport, build_chargeback, build_showback
+from llmfinops.reports.build import (
+    ChargebackReport,
+    ShowbackReport,
+    build_chargeback,
+    build_showback,
+    scope_chargeback,
+    scope_showback,
+)
+from llmfinops.reports.cfo import CfoWeeklyReport, build_cfo_weekly, parse_week
 
 report_app = typer.Typer(
-    help="Showback (the estimate) and chargeback (what each cost center pays) for one month.",
+    help="Showback (the estimate) and chargeback (what each cost center pays) for a month; the CFO weekly page.",
     epilog="Example: llmfinops report chargeback --month 2026-10 --format xlsx -o chargeback-2026-10.xlsx",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -60,31 +69,84 @@ FormatOption = Annotated[ReportFormat, typer.Option("--format", help="table, md,
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
 
 
+CostCenterOption = Annotated[
+    str | None, typer.Option("--cost-center", help="Only this cost center and the ones below it (a team lead's view).")
+]
+CFO_RENDERERS: dict[ReportFormat, Callable[[CfoWeeklyReport], str | bytes]] = {
+    ReportFormat.table: render_cfo_table,
+    ReportFormat.md: render_cfo_md,
+    ReportFormat.html: render_cfo_html,
+    ReportFormat.xlsx: render_cfo_xlsx,
+    ReportFormat.csv: render_cfo_csv,
+    ReportFormat.json: render_json,
+}
+
+
+@report_app.command(
+    "cfo-weekly", epilog="Example: llmfinops report cfo-weekly --week 2026-W43 --format html -o cfo.html"
+)
+@handle_errors
+def cfo_weekly(
+    week: Annotated[str, typer.Option("--week", help="ISO week, YYYY-Www (Monday to Sunday, UTC).")],
+    cost_center: CostCenterOption = None,
+    output_format: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """One page for the CFO: this week beside last week (total spend, top feature, cache hit rate, premium-model
+    share), month to date against the prorated budget, the month-end forecast with its method and measured error,
+    anomalies, the three biggest movers with their cause, and the month's critical findings."""
+    period = parse_week(week)
+    require_file_for_binary(output_format, output, "cfo-weekly", period.label)
+    workspace, database = open_workspace()
+    config = workspace_config(workspace)
+    codes = config.subtree(cost_center) if cost_center else None
+    scope = f"cost center {cost_center} and below" if cost_center else "all cost centers"
+    with database:
+        report = build_cfo_weekly(database, config, period, cost_centers=codes, scope=scope)
+    emit_output(CFO_RENDERERS[output_format](report), output)
+
+
 @report_app.command(epilog="Example: llmfinops report showback --month 2026-10 --format md -o showback-2026-10.md")
 @handle_errors
-def showback(month: MonthOption, output_format: FormatOption = ReportFormat.table, output: OutputOption = None) -> None:
+def showback(
+    month: MonthOption,
+    output_format: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    cost_center: CostCenterOption = None,
+) -> None:
     """Estimated cost by cost center and by model, with tokens by kind and the usage that could not be priced."""
     period = parse_month(month)
     require_file_for_binary(output_format, output, "showback", period.label)
     workspace, database = open_workspace()
     with database:
-        snapshot = _closed_snapshot(database, period, "showback", output_format)
-        report = None if snapshot is not None else build_showback(database, workspace_config(workspace), period)
+        config = workspace_config(workspace)
+        snapshot = None if cost_center else _closed_snapshot(database, period, "showback", output_format)
+        report = None if snapshot is not None else build_showback(database, config, period)
+        if report is not None and cost_center:
+            report = scope_showback(report, config.subtree(cost_center))
     emit_output(snapshot if report is None else SHOWBACK_RENDERERS[output_format](report), output)
 
 
 @report_app.command(epilog="Example: llmfinops report chargeback --month 2026-10 --format xlsx -o chargeback.xlsx")
 @handle_errors
 def chargeback(
-    month: MonthOption, output_format: FormatOption = ReportFormat.table, output: OutputOption = None
+    month: MonthOption,
+    output_format: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    cost_center: CostCenterOption = None,
 ) -> None:
     """Per cost center: monthly budget, actual spend, variance (budget - actual), utilisation and chargeback."""
     period = parse_month(month)
     require_file_for_binary(output_format, output, "chargeback", period.label)
     workspace, database = open_workspace()
     with database:
-        snapshot = _closed_snapshot(database, period, "chargeback", output_format)
-        report = None if snapshot is not None else build_chargeback(database, workspace_config(workspace), period)
+        config = workspace_config(workspace)
+        snapshot = None if cost_center else _closed_snapshot(database, period, "chargeback", output_format)
+        report = None if snapshot is not None else build_chargeback(database, config, period)
+        if report is not None and cost_center:
+            report = scope_chargeback(
+                report, config.subtree(cost_center), f"cost center {cost_center} and the ones below it"
+            )
     emit_output(snapshot if report is None else CHARGEBACK_RENDERERS[output_format](report), output)
 
 

@@ -6,7 +6,7 @@ the cost-center lines add up to the rounded total (ARCHITECTURE.md §5).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -292,3 +292,31 @@ def _chargeback_basis(
     if not estimated:
         return "invoice", note
     return "invoice and estimate", note + f" Estimated, no invoice loaded: {', '.join(estimated)}."
+
+
+def scope_chargeback(report: ChargebackReport, codes: set[str], scope: str) -> ChargebackReport:
+    """The chargeback of a subtree of cost centers (what a team lead gets): its lines and their totals."""
+    lines = tuple(line for line in report.lines if line.cost_center in codes)
+    return replace(
+        report,
+        lines=lines,
+        basis_note=f"{report.basis_note} Scope: {scope}.",
+        total_budget=sum((to_cents(line.monthly_budget) for line in lines if line.monthly_budget), ZERO),
+        total_actual=sum((line.actual for line in lines), ZERO),
+        total_shared=sum((line.shared for line in lines), ZERO),
+        total_seats=sum((line.seats for line in lines), ZERO),
+        total_true_up=sum((line.true_up for line in lines), ZERO),
+        total_adjustments=sum((line.adjustments for line in lines), ZERO),
+        total_chargeback=sum((line.chargeback for line in lines), ZERO),
+    )
+
+
+def scope_showback(report: ShowbackReport, codes: set[str]) -> ShowbackReport:
+    """The showback of a subtree of cost centers: its lines and their totals (models stay company-wide)."""
+    lines = tuple(line for line in report.lines if line.cost_center in codes)
+    return replace(
+        report,
+        lines=lines,
+        total_requests=sum(line.requests for line in lines),
+        total_estimated_cost=sum((line.estimated_cost for line in lines), ZERO),
+    )

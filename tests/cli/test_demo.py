@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from llmfinops.allocate.explain import EXPLAINED_COLUMNS, explain_values
@@ -15,6 +16,7 @@ from llmfinops.cli import app
 from llmfinops.config import load_config
 from llmfinops.store import open_store
 from llmfinops.workspace import Workspace
+from tests.render.golden import assert_matches_golden
 
 DEPARTMENTS = ("Engineering", "Marketing", "Support", "Sales", "Product", "Unallocated")
 
@@ -247,3 +249,46 @@ def test_forecast_error_on_past_months_matches_an_independent_computation(demo: 
     assert measured == expected
     human = runner.invoke(app, ["-w", str(out), "check", "--month", "2026-10"]).stdout
     assert "Its error on past months, forecast on day 15: 2026-08 " in human
+
+
+SAMPLE_GOLDEN = Path(__file__).resolve().parent / "golden_sample"
+SAMPLE_REPORTS = [
+    (["report", "chargeback", "--month", "2026-10"], "chargeback_2026-10"),
+    (["report", "showback", "--month", "2026-10"], "showback_2026-10"),
+    (["report", "cfo-weekly", "--week", "2026-W43"], "cfo_weekly_2026-W43"),
+    (["report", "chargeback", "--month", "2026-10", "--cost-center", "CC-1100"], "chargeback_2026-10_CC-1100"),
+]
+
+
+@pytest.mark.parametrize(("command", "name"), SAMPLE_REPORTS)
+@pytest.mark.parametrize("output_format", ["md", "csv", "json"])
+def test_sample_reports_match_their_golden_files(
+    demo: tuple[Path, Result], command: list[str], name: str, output_format: str
+) -> None:
+    """The reports of the sample workspace, byte for byte (LLMFINOPS_UPDATE_GOLDEN=1 rewrites them for review)."""
+    out, _ = demo
+    result = CliRunner().invoke(app, ["-w", str(out), *command, "--format", output_format])
+    assert result.exit_code == 0, result.output
+    assert_matches_golden(f"{name}.{output_format}", result.stdout, SAMPLE_GOLDEN)
+
+
+def test_cfo_weekly_workbook_has_every_sheet_a_chart_and_live_totals(demo: tuple[Path, Result], tmp_path: Path) -> None:
+    out, _ = demo
+    path = tmp_path / "cfo.xlsx"
+    result = CliRunner().invoke(
+        app, ["-w", str(out), "report", "cfo-weekly", "--week", "2026-W43", "--format", "xlsx", "-o", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Summary", "Movers", "Daily", "Assumptions"]
+    daily = workbook["Daily"]
+    assert len(daily._charts) == 1
+    rows = list(daily.iter_rows(min_row=2, max_row=15, values_only=True))
+    assert daily.cell(row=17, column=2).value == "=SUM(B2:B15)"
+    report = json.loads(
+        CliRunner()
+        .invoke(app, ["-w", str(out), "report", "cfo-weekly", "--week", "2026-W43", "--format", "json"])
+        .stdout
+    )
+    assert sum(Decimal(str(row[1])) for row in rows) == sum(Decimal(day["cost"]) for day in report["daily"])
+    assert daily["B2"].number_format == "#,##0.00"

@@ -14,8 +14,8 @@ GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 UPDATE_VARIABLE = "LLMFINOPS_UPDATE_GOLDEN"
 
 
-def assert_matches_golden(name: str, rendered: str) -> None:
-    path = GOLDEN_DIR / name
+def assert_matches_golden(name: str, rendered: str, folder: Path = GOLDEN_DIR) -> None:
+    path = folder / name
     if os.environ.get(UPDATE_VARIABLE) == "1":
         path.write_bytes(rendered.encode("utf-8"))
         return
