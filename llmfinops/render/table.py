@@ -20,6 +20,10 @@ def format_money(amount: Decimal | None) -> str:
     return f"{amount.quantize(Decimal('0.01')) + 0:,.2f}"
 
 
+def format_percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{value}%"
+
+
 def _count(number: int) -> str:
     return f"{number:,}"
 
@@ -56,7 +60,9 @@ def render_chargeback_table(report: ChargebackReport) -> str:
     with_shared, with_seats = bool(report.total_shared), bool(report.total_seats)
     with_true_up = any(line.true_up for line in report.lines)
     with_adjustments = any(line.adjustments for line in report.lines)
+    with_reached = any(line.threshold_reached is not None for line in report.lines)
     headers = ["Department", "Code", "Owner", "Monthly AI Budget", "Actual Spend", "Variance", "Used"]
+    headers += ["Reached"] * with_reached
     headers += ["Shared"] * with_shared + ["Seats"] * with_seats + ["Invoice true-up"] * with_true_up
     headers += ["Adjustments"] * with_adjustments + ["Chargeback"]
     for header in headers:
@@ -70,6 +76,7 @@ def render_chargeback_table(report: ChargebackReport) -> str:
             format_money(line.actual),
             format_money(line.variance),
             "" if line.utilisation_percent is None else f"{line.utilisation_percent}%",
+            *[format_percent(line.threshold_reached)] * with_reached,
             *[format_money(line.shared)] * with_shared,
             *[format_money(line.seats)] * with_seats,
             *[format_money(line.true_up)] * with_true_up,
@@ -85,6 +92,7 @@ def render_chargeback_table(report: ChargebackReport) -> str:
         format_money(report.total_actual),
         "",
         "",
+        *[""] * with_reached,
         *[format_money(report.total_shared)] * with_shared,
         *[format_money(report.total_seats)] * with_seats,
         *[format_money(report.total_true_up)] * with_true_up,
@@ -94,9 +102,14 @@ def render_chargeback_table(report: ChargebackReport) -> str:
     notes = [
         report.basis_note,
         f"Allocated by rules: {report.allocated_percent}% of the month's usage spend (target at least 90%).",
+        *[
+            f"Provider {provider.provider}: charged on its {provider.basis}; reconciliation {provider.status}"
+            for provider in report.providers
+        ],
+        *[f"Finding ({finding.severity}): {finding.subject}: {finding.message}" for finding in report.findings],
         *_unpriced_lines(report),
     ]
-    return render_tables(table, notes=notes, width=140)
+    return render_tables(table, notes=notes, width=170)
 
 
 def render_showback_table(report: ShowbackReport) -> str:

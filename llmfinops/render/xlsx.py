@@ -17,6 +17,7 @@ from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
@@ -155,6 +156,7 @@ CHARGEBACK_COLUMNS = (
     Column("Actual", "money", summed=True),
     Column("Variance", "money"),
     Column("Used", "percent"),
+    Column("Reached", "percent"),
     Column("Shared", "money", summed=True),
     Column("Seats", "money", summed=True),
     Column("Invoice true-up", "money", summed=True),
@@ -165,7 +167,9 @@ CHARGEBACK_COLUMNS = (
 
 
 def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
-    """Sheets Chargeback (a line per cost center), Unpriced and Notes (month, currency, basis)."""
+    """Sheets Chargeback (a line per cost center, with a chart), Providers (basis and reconciliation), Findings,
+    Drill-down (each cost center's usage by feature, model and provider), Unpriced and Notes (month, currency,
+    basis)."""
     workbook = empty_workbook()
     rows = [
         (
@@ -176,6 +180,7 @@ def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
             line.actual,
             line.variance,
             None if line.utilisation_percent is None else line.utilisation_percent / 100,
+            None if line.threshold_reached is None else line.threshold_reached / 100,
             line.shared,
             line.seats,
             line.true_up,
@@ -186,6 +191,59 @@ def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
         for line in report.lines
     ]
     write_table(workbook, "Chargeback", CHARGEBACK_COLUMNS, rows)
+    sheet = workbook["Chargeback"]
+    chart = BarChart()
+    chart.title = f"Chargeback by cost center, {report.month}"
+    chart.y_axis.title = report.currency
+    chargeback_column = next(
+        index for index, column in enumerate(CHARGEBACK_COLUMNS, 1) if column.header == "Chargeback"
+    )
+    chart.add_data(Reference(sheet, min_col=chargeback_column, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(rows) + 1))
+    sheet.add_chart(chart, f"A{len(rows) + 5}")
+    write_table(
+        workbook,
+        "Providers",
+        (
+            Column("Provider", "text"),
+            Column("Charged on", "text"),
+            Column("Estimate", "money", summed=True),
+            Column("Invoiced", "money", summed=True),
+            Column("Reconciliation", "text"),
+        ),
+        [(item.provider, item.basis, item.estimate, item.invoiced_total, item.status) for item in report.providers],
+    )
+    write_table(
+        workbook,
+        "Findings",
+        (
+            Column("Severity", "text"),
+            Column("Policy", "text"),
+            Column("Who", "text"),
+            Column("Owner", "text"),
+            Column("What", "text"),
+            Column("Caused by", "text"),
+        ),
+        [
+            (item.severity, item.policy, item.subject, item.owner, item.message, "; ".join(item.causes))
+            for item in report.findings
+        ],
+    )
+    write_table(
+        workbook,
+        "Drill-down",
+        (
+            Column("Cost center", "text"),
+            Column("By", "text"),
+            Column("Name", "text"),
+            Column("Requests", "count", summed=True),
+            Column("Estimated", "money"),
+        ),
+        [
+            (item.cost_center, item.dimension, item.name, item.requests, item.estimated_cost)
+            for item in report.drilldown
+        ],
+    )
     write_table(workbook, "Unpriced", UNPRICED_COLUMNS, _unpriced_rows(report.unpriced))
     notes = [
         ("Report", "Chargeback"),

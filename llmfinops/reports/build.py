@@ -12,10 +12,12 @@ from typing import Literal
 
 from llmfinops.allocate.compute import MonthAllocation, allocate_month
 from llmfinops.allocate.rules import compile_rules
+from llmfinops.checks.evaluate import Finding, evaluate_policies
 from llmfinops.config import UNALLOCATED, Config
 from llmfinops.db.connection import Database
 from llmfinops.money import largest_remainder_split, to_cents
 from llmfinops.periods import Month
+from llmfinops.reconcile.compute import reconcile_month
 
 ZERO = Decimal(0)
 
@@ -97,6 +99,7 @@ class ChargebackLine:
     adjustments: Decimal  # cents: late data and corrections of closed months, booked in this month
     chargeback: Decimal  # cents: actual + shared + seats + true_up + adjustments
     unpriced_requests: int
+    threshold_reached: Decimal | None = None  # the highest alert threshold (percent of budget) the actual reached
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,27 @@ class ChargebackReport:
     total_chargeback: Decimal
     allocated_percent: Decimal  # of the month's direct spend, the share rules gave to a cost center
     unpriced: tuple[UnpricedModel, ...]
+    providers: tuple[ProviderStatus, ...] = ()  # each provider's basis and reconciliation status
+    findings: tuple[Finding, ...] = ()  # governance findings of the month at warning and above (`check`)
+    drilldown: tuple[DrillLine, ...] = ()  # each cost center's own usage by feature, model and provider
+
+
+@dataclass(frozen=True)
+class ProviderStatus:
+    provider: str
+    basis: Literal["invoice", "estimate"]  # what its chargeback distributes
+    estimate: Decimal | None
+    invoiced_total: Decimal | None
+    status: str  # reconciliation: within | outside | no bill | no usage | no rate
+
+
+@dataclass(frozen=True)
+class DrillLine:
+    cost_center: str
+    dimension: Literal["feature", "model", "provider"]
+    name: str
+    requests: int
+    estimated_cost: Decimal  # cents
 
 
 def spend_by_cost_center(database: Database, config: Config, month: Month) -> list[SpendByCostCenter]:
@@ -247,6 +271,7 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
                 adjustments=adjustments,
                 chargeback=actual + shared + seats + true_up + adjustments,
                 unpriced_requests=allocation.unpriced_requests.get(code, 0),
+                threshold_reached=_threshold_reached(actual, budget, center.alert_thresholds if center else ()),
             )
         )
     basis, basis_note = _chargeback_basis(allocation, month)
@@ -271,6 +296,53 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
         total_chargeback=sum((line.chargeback for line in lines), ZERO),
         allocated_percent=allocation.allocated_percent,
         unpriced=unpriced_models(database, month),
+        providers=tuple(
+            ProviderStatus(
+                provider.provider,
+                allocation.basis_of(provider.provider),
+                None if provider.estimate is None else to_cents(provider.estimate),
+                None if provider.invoiced_total is None else to_cents(provider.invoiced_total),
+                provider.status,
+            )
+            for provider in reconcile_month(database, config, month).providers
+        ),
+        findings=evaluate_policies(database, config, month).at_or_above("warning"),
+        drilldown=_drilldown(database, config, month),
+    )
+
+
+def _threshold_reached(actual: Decimal, budget: Decimal | None, thresholds: tuple[Decimal, ...]) -> Decimal | None:
+    if not budget:
+        return None
+    reached = [threshold for threshold in thresholds if actual * 100 >= budget * threshold]
+    return max(reached) if reached else None
+
+
+def _drilldown(database: Database, config: Config, month: Month) -> tuple[DrillLine, ...]:
+    """Each cost center's own (direct) usage by feature, model and provider, largest first."""
+    rules = compile_rules(config.rules)
+    by_position = {rule.position: rule.cost_center for rule in config.rules}
+    rows = database.fetchall(
+        f"""
+        SELECT rule_position, coalesce(feature, '(none)'), model, provider, sum(request_count),
+               coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12)))
+        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_for_totals WHERE ts >= ? AND ts < ?)
+        GROUP BY ALL
+        """,
+        [*rules.parameters, month.start, month.end],
+    )
+    totals: dict[tuple[str, str, str], list] = {}
+    for position, feature, model, provider, requests, cost in rows:
+        center = by_position.get(position, UNALLOCATED)
+        for dimension, name in (("feature", feature), ("model", model), ("provider", provider)):
+            entry = totals.setdefault((center, dimension, name), [0, ZERO])
+            entry[0] += int(requests)
+            entry[1] += cost
+    return tuple(
+        DrillLine(center, dimension, name, requests, to_cents(cost))
+        for (center, dimension, name), (requests, cost) in sorted(
+            totals.items(), key=lambda item: (item[0][0], item[0][1], -item[1][1], item[0][2])
+        )
     )
 
 

@@ -12,12 +12,13 @@ from openpyxl import load_workbook
 from llmfinops.workspace import Workspace
 
 EMPTY_CHARGEBACK_CSV = (
-    "month,currency,cost_center,name,owner,monthly_budget,actual,variance,utilisation_percent,shared,seats,"
+    "month,currency,cost_center,name,owner,monthly_budget,actual,variance,utilisation_percent,threshold_reached,"
+    "shared,seats,"
     "true_up,adjustments,chargeback,unpriced_requests\n"
-    "2026-10,USD,CC-ENG,Engineering,eng@corp.example,100.00,0.00,100.00,0.0,0.00,0.00,0.00,0.00,0.00,0\n"
-    "2026-10,USD,CC-SEARCH,Search,search@corp.example,50.00,0.00,50.00,0.0,0.00,0.00,0.00,0.00,0.00,0\n"
-    "2026-10,USD,CC-BOT,Chatbot,,,0.00,,,0.00,0.00,0.00,0.00,0.00,0\n"
-    "2026-10,USD,unallocated,Unallocated,,,0.00,,,0.00,0.00,0.00,0.00,0.00,0\n"
+    "2026-10,USD,CC-ENG,Engineering,eng@corp.example,100.00,0.00,100.00,0.0,,0.00,0.00,0.00,0.00,0.00,0\n"
+    "2026-10,USD,CC-SEARCH,Search,search@corp.example,50.00,0.00,50.00,0.0,,0.00,0.00,0.00,0.00,0.00,0\n"
+    "2026-10,USD,CC-BOT,Chatbot,,,0.00,,,,0.00,0.00,0.00,0.00,0.00,0\n"
+    "2026-10,USD,unallocated,Unallocated,,,0.00,,,,0.00,0.00,0.00,0.00,0.00,0\n"
 )
 EMPTY_SHOWBACK_CSV = (
     "month,currency,cost_center,name,requests,failed_requests,input_tokens,cache_read_tokens,cache_write_tokens,"

@@ -32,7 +32,8 @@ def test_chargeback_workbook_cells_formats_and_formulas() -> None:
     sheets = _sheets(render_chargeback_xlsx(CHARGEBACK))
     sheet = sheets["Chargeback"]
 
-    assert list(sheets) == ["Chargeback", "Unpriced", "Notes"]
+    assert list(sheets) == ["Chargeback", "Providers", "Findings", "Drill-down", "Unpriced", "Notes"]
+    assert len(sheet._charts) == 1  # chargeback by cost center
     assert _row(sheet, 1) == [
         "Department",
         "Code",
@@ -41,6 +42,7 @@ def test_chargeback_workbook_cells_formats_and_formulas() -> None:
         "Actual",
         "Variance",
         "Used",
+        "Reached",
         "Shared",
         "Seats",
         "Invoice true-up",
@@ -50,7 +52,7 @@ def test_chargeback_workbook_cells_formats_and_formulas() -> None:
     ]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:M5"
+    assert sheet.auto_filter.ref == "A1:N5"
     assert _row(sheet, 2)[:3] == ["Engineering", "CC-ENG", "eng@corp.example"]
     # openpyxl reads numbers back as float or int; str() of those is the shortest exact decimal for cent amounts.
     assert [Decimal(str(value)) for value in _row(sheet, 2)[3:6]] == [
@@ -60,10 +62,10 @@ def test_chargeback_workbook_cells_formats_and_formulas() -> None:
     ]
     assert Decimal(str(sheet["E3"].value)) == Decimal("1234567.89")
     assert sheet["D3"].value is None  # no budget: an empty cell, not zero
-    assert {sheet.cell(row=2, column=column).number_format for column in (4, 5, 6, 8, 9, 10, 11, 12)} == {"#,##0.00"}
+    assert {sheet.cell(row=2, column=column).number_format for column in (4, 5, 6, 9, 10, 11, 12, 13)} == {"#,##0.00"}
     assert (sheet["G2"].number_format, Decimal(str(sheet["G2"].value))) == ("0.0%", Decimal("1.121"))
-    assert sheet["M2"].number_format == "#,##0"
-    assert _row(sheet, 6) == [None] * 13
+    assert sheet["N2"].number_format == "#,##0"
+    assert _row(sheet, 6) == [None] * 14
     assert _row(sheet, 7) == [
         "Total",
         None,
@@ -72,21 +74,22 @@ def test_chargeback_workbook_cells_formats_and_formulas() -> None:
         "=SUM(E2:E5)",
         None,
         None,
-        "=SUM(H2:H5)",
+        None,
         "=SUM(I2:I5)",
         "=SUM(J2:J5)",
         "=SUM(K2:K5)",
         "=SUM(L2:L5)",
         "=SUM(M2:M5)",
+        "=SUM(N2:N5)",
     ]
-    assert sheet["L7"].number_format == "#,##0.00"
-    assert sheet["L7"].font.bold
-    assert Decimal(str(sheet["J5"].value)) == Decimal("94.95")  # the unallocated line's invoice true-up
-    assert Decimal(str(sheet["K3"].value)) == Decimal("-12.34")  # a correction of a closed month
+    assert sheet["M7"].number_format == "#,##0.00"
+    assert sheet["M7"].font.bold
+    assert Decimal(str(sheet["K5"].value)) == Decimal("94.95")  # the unallocated line's invoice true-up
+    assert Decimal(str(sheet["L3"].value)) == Decimal("-12.34")  # a correction of a closed month
     assert sheet.column_dimensions["A"].width == len("<script>alert(1)</script>") + 2  # longest name, padded
     assert all(
         sheet.column_dimensions[letter].width >= len(header)
-        for letter, header in zip("ABCDEFGHIJKLM", _row(sheet, 1), strict=True)
+        for letter, header in zip("ABCDEFGHIJKLMN", _row(sheet, 1), strict=True)
     )
     assert _row(sheets["Unpriced"], 2) == [
         "mistral",
@@ -104,8 +107,8 @@ def test_amounts_are_written_exactly_as_the_report_has_them() -> None:
 
     written = dict(re.findall(r'<c r="([A-Z]+[0-9]+)" s="\d+" t="n"><v>([^<]+)</v>', sheet_xml))
     assert Decimal(written["E3"]) == Decimal("1234567.89")
-    assert Decimal(written["L2"]) == Decimal("14991.34")
-    assert Decimal(written["H4"]) == Decimal("0.10")
+    assert Decimal(written["M2"]) == Decimal("14991.34")
+    assert Decimal(written["I4"]) == Decimal("0.10")
 
 
 def test_showback_workbook_sheets_and_totals() -> None:
