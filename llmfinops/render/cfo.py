@@ -4,12 +4,12 @@ native chart of the daily spend)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from openpyxl.chart import BarChart, Reference
 from rich.table import Table
 
 from llmfinops.render.csvout import render_csv
+from llmfinops.render.svg import SvgBarChart, bar_chart
 from llmfinops.render.table import format_money, render_tables
 from llmfinops.render.templates import render_template
 from llmfinops.render.xlsx import Column, empty_workbook, workbook_bytes, write_table
@@ -63,43 +63,19 @@ def render_cfo_md(report: CfoWeeklyReport) -> str:
     return render_template("cfo_weekly.md.j2", autoescape=False, report=report, metrics=metrics(report))
 
 
-@dataclass(frozen=True)
-class _Bar:
-    x: int
-    y: int
-    width: int
-    height: int
-    label: str
-    cost: Decimal
-    anomaly: bool
-    this_week: bool
-
-
-@dataclass(frozen=True)
-class _Chart:
-    width: int
-    height: int
-    bars: tuple[_Bar, ...]
-
-
-def _chart(report: CfoWeeklyReport, height: int = 160, bar_width: int = 28, gap: int = 8) -> _Chart:
-    peak = max((day.cost for day in report.daily), default=Decimal(0)) or Decimal(1)
-    bars = []
-    for index, day in enumerate(report.daily):
-        bar_height = int(day.cost * height / peak)
-        bars.append(
-            _Bar(
-                index * (bar_width + gap),
-                height - bar_height,
-                bar_width,
-                bar_height,
+def _chart(report: CfoWeeklyReport) -> SvgBarChart:
+    return bar_chart(
+        [
+            (
                 day.day.isoformat(),
+                day.day.isoformat()[8:],
                 day.cost,
-                day.anomaly,
-                day.day >= report.week_start,
+                "#c0392b" if day.anomaly else "#2c6fbb" if day.day >= report.week_start else "#9bb7d9",
             )
-        )
-    return _Chart(len(bars) * (bar_width + gap), height, tuple(bars))
+            for day in report.daily
+        ],
+        "Daily spend. Light: last week; dark: this week; red: above the spike rule.",
+    )
 
 
 def render_cfo_html(report: CfoWeeklyReport) -> str:

@@ -157,7 +157,16 @@ def render_showback_table(report: ShowbackReport) -> str:
             _tokens(model.output_tokens),
             "unpriced" if model.estimated_cost is None else format_money(model.estimated_cost),
         )
-    return render_tables(centers, models, notes=_unpriced_lines(report))
+    features = [row for row in report.dimensions if row.dimension == "feature"][:5]
+    notes = [
+        f"Cost per request: {report.cost_per_request}. Cache hit ratio: {report.cache_hit_percent}% of prompt tokens "
+        "read from cache.",
+        "Top features: " + ", ".join(f"{row.name} {format_money(row.estimated_cost)}" for row in features) + "."
+        if features
+        else "No feature tags.",
+        *_unpriced_lines(report),
+    ]
+    return render_tables(centers, models, notes=notes)
 
 
 def render_rows_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

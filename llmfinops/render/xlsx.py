@@ -282,7 +282,8 @@ SHOWBACK_MODEL_COLUMNS = (
 
 
 def render_showback_xlsx(report: ShowbackReport) -> bytes:
-    """Sheets By cost center, By model (an unpriced model's estimate left blank), Unpriced and Notes."""
+    """Sheets By cost center, By model (an unpriced model's estimate left blank), By dimension (feature, user, key,
+    provider, environment), Daily (with a chart), Unpriced and Notes."""
     workbook = empty_workbook()
     center_rows = [
         (
@@ -314,12 +315,43 @@ def render_showback_xlsx(report: ShowbackReport) -> bytes:
     ]
     write_table(workbook, "By cost center", SHOWBACK_CENTER_COLUMNS, center_rows)
     write_table(workbook, "By model", SHOWBACK_MODEL_COLUMNS, model_rows)
+    write_table(
+        workbook,
+        "By dimension",
+        (
+            Column("By", "text"),
+            Column("Name", "text"),
+            Column("Requests", "count"),
+            Column("Estimated", "money"),
+            Column("Per request", "money"),
+        ),
+        [
+            (row.dimension, row.name, row.requests, row.estimated_cost, row.cost_per_request)
+            for row in report.dimensions
+        ],
+    )
+    write_table(
+        workbook,
+        "Daily",
+        (Column("Day", "text"), Column("Requests", "count", summed=True), Column("Estimated", "money", summed=True)),
+        [(day.day.isoformat(), day.requests, day.estimated_cost) for day in report.daily],
+    )
+    if report.daily:
+        daily = workbook["Daily"]
+        chart = BarChart()
+        chart.title = f"Estimated spend per day, {report.month}"
+        chart.y_axis.title = report.currency
+        chart.add_data(Reference(daily, min_col=3, min_row=1, max_row=len(report.daily) + 1), titles_from_data=True)
+        chart.set_categories(Reference(daily, min_col=1, min_row=2, max_row=len(report.daily) + 1))
+        daily.add_chart(chart, "E2")
     write_table(workbook, "Unpriced", UNPRICED_COLUMNS, _unpriced_rows(report.unpriced))
     notes = [
         ("Report", "Showback"),
         ("Month", report.month),
         ("Currency", report.currency),
         ("Basis", "Estimated cost (tokens x published prices): informational, not what is charged."),
+        ("Cost per request", str(report.cost_per_request)),
+        ("Cache hit ratio", f"{report.cache_hit_percent}% of prompt tokens read from cache"),
     ]
     write_table(workbook, "Notes", NOTES_COLUMNS, notes)
     return workbook_bytes(workbook, report.month, f"Showback {report.month} ({report.currency})")

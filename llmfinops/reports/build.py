@@ -7,6 +7,7 @@ the cost-center lines add up to the rounded total (ARCHITECTURE.md §5).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -82,6 +83,26 @@ class ShowbackReport:
     total_estimated_cost: Decimal  # cents; equals the sum of the lines
     exact_estimated_cost: Decimal  # unrounded, for the invariant check
     unpriced: tuple[UnpricedModel, ...]
+    cache_hit_percent: Decimal = ZERO  # prompt tokens read from cache / all prompt tokens
+    cost_per_request: Decimal = ZERO  # estimated cost / requests, 4 decimals
+    dimensions: tuple[DimensionLine, ...] = ()  # the estimate by feature, user, key, provider and environment
+    daily: tuple[DailyCost, ...] = ()  # the daily trend
+
+
+@dataclass(frozen=True)
+class DimensionLine:
+    dimension: Literal["feature", "user", "key", "provider", "environment"]
+    name: str
+    requests: int
+    estimated_cost: Decimal  # cents
+    cost_per_request: Decimal  # 4 decimals
+
+
+@dataclass(frozen=True)
+class DailyCost:
+    day: date
+    requests: int
+    estimated_cost: Decimal  # cents
 
 
 @dataclass(frozen=True)
@@ -239,7 +260,63 @@ def build_showback(database: Database, config: Config, month: Month) -> Showback
         total_estimated_cost=sum(rounded, ZERO),
         exact_estimated_cost=exact_total,
         unpriced=unpriced_models(database, month),
+        cache_hit_percent=_cache_hit_percent(database, month),
+        cost_per_request=_per_request(exact_total, sum(line.requests for line in lines)),
+        dimensions=_dimensions(database, month),
+        daily=tuple(
+            DailyCost(day, int(requests), to_cents(cost))
+            for day, requests, cost in database.fetchall(
+                """
+                SELECT CAST(ts AS DATE), sum(request_count),
+                       coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12)))
+                FROM usage_for_totals WHERE ts >= ? AND ts < ? GROUP BY 1 ORDER BY 1
+                """,
+                [month.start, month.end],
+            )
+        ),
     )
+
+
+def _per_request(cost: Decimal, requests: int) -> Decimal:
+    return (cost / requests).quantize(Decimal("0.0001")) if requests else ZERO
+
+
+def _cache_hit_percent(database: Database, month: Month) -> Decimal:
+    prompt, cached = database.fetchone(
+        """
+        SELECT coalesce(sum(input_tokens + cache_read_tokens + cache_write_tokens), 0),
+               coalesce(sum(cache_read_tokens), 0)
+        FROM usage_for_totals WHERE ts >= ? AND ts < ?
+        """,
+        [month.start, month.end],
+    )
+    return (Decimal(cached) * 100 / Decimal(prompt)).quantize(Decimal("0.1")) if prompt else ZERO
+
+
+_DIMENSION_COLUMNS = {
+    "feature": "feature",
+    "user": "user_id",
+    "key": "coalesce(api_key_alias, api_key_id)",
+    "provider": "provider",
+    "environment": "environment",
+}
+
+
+def _dimensions(database: Database, month: Month) -> tuple[DimensionLine, ...]:
+    lines = []
+    for dimension, column in _DIMENSION_COLUMNS.items():
+        for name, requests, cost in database.fetchall(
+            f"""
+            SELECT coalesce({column}, '(none)'), sum(request_count),
+                   coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12)))
+            FROM usage_for_totals WHERE ts >= ? AND ts < ? GROUP BY 1 ORDER BY 3 DESC, 1
+            """,
+            [month.start, month.end],
+        ):
+            lines.append(
+                DimensionLine(dimension, name, int(requests), to_cents(cost), _per_request(cost, int(requests)))
+            )
+    return tuple(lines)
 
 
 def build_chargeback(database: Database, config: Config, month: Month) -> ChargebackReport:

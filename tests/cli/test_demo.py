@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -292,3 +294,51 @@ def test_cfo_weekly_workbook_has_every_sheet_a_chart_and_live_totals(demo: tuple
     )
     assert sum(Decimal(str(row[1])) for row in rows) == sum(Decimal(day["cost"]) for day in report["daily"])
     assert daily["B2"].number_format == "#,##0.00"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_workbooks_open_cleanly_in_libreoffice(demo: tuple[Path, Result], tmp_path: Path) -> None:
+    """Converted to PDF by LibreOffice headless without errors: what a finance analyst's spreadsheet will do."""
+    out, _ = demo
+    runner = CliRunner()
+    runner.invoke(
+        app,
+        [
+            "-w",
+            str(out),
+            "report",
+            "chargeback",
+            "--month",
+            "2026-10",
+            "--format",
+            "xlsx",
+            "-o",
+            str(tmp_path / "chargeback.xlsx"),
+        ],
+    )
+    runner.invoke(
+        app,
+        [
+            "-w",
+            str(out),
+            "report",
+            "cfo-weekly",
+            "--week",
+            "2026-W43",
+            "--format",
+            "xlsx",
+            "-o",
+            str(tmp_path / "cfo.xlsx"),
+        ],
+    )
+    converted = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), "chargeback.xlsx", "cfo.xlsx"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert converted.returncode == 0, converted.stderr
+    assert (tmp_path / "chargeback.pdf").stat().st_size > 10_000
+    assert (tmp_path / "cfo.pdf").stat().st_size > 10_000

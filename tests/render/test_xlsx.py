@@ -114,7 +114,7 @@ def test_amounts_are_written_exactly_as_the_report_has_them() -> None:
 def test_showback_workbook_sheets_and_totals() -> None:
     sheets = _sheets(render_showback_xlsx(SHOWBACK))
 
-    assert list(sheets) == ["By cost center", "By model", "Unpriced", "Notes"]
+    assert list(sheets) == ["By cost center", "By model", "By dimension", "Daily", "Unpriced", "Notes"]
     centers, models = sheets["By cost center"], sheets["By model"]
     assert centers.freeze_panes == models.freeze_panes == "A2"
     assert _row(centers, 2)[:5] == ["Engineering", "CC-ENG", 120345, 17, 98765432]
