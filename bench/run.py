@@ -8,6 +8,7 @@ Steps, each in a fresh subprocess so its peak memory is its own:
   (c) reingest: the same file again (the sha256 short-circuit)
   (d) overlap:  a file sharing half its request ids with the first (dedupe)
   (e) month:    `allocate_month` + `build_chargeback` for the month
+  (f) run-month: the monthly run end to end (the inbox is empty: reconcile, allocate, every report written)
 
 Each step reports wall time of the timed work (opening the store, which migrates and syncs the price tables, is
 timed apart as `open s`), rows/s, the process's peak RSS (VmHWM) and the database size after the step.
@@ -33,13 +34,14 @@ if str(REPO) not in sys.path:
 
 from bench.generate import BENCH_CONFIG, MONTH, generate_pair  # noqa: E402
 
-STEPS = ("raw", "ingest", "reingest", "overlap", "month")
+STEPS = ("raw", "ingest", "reingest", "overlap", "month", "runmonth")
 LABELS = {
     "raw": "(a) raw DuckDB read",
     "ingest": "(b) ingest",
     "reingest": "(c) re-ingest (no-op)",
     "overlap": "(d) ingest overlap (dedupe)",
     "month": "(e) allocate + chargeback",
+    "runmonth": "(f) run-month end to end",
 }
 
 
@@ -96,6 +98,17 @@ def run_step(step: str, file: Path, workspace_dir: Path, fmt: str) -> dict[str, 
                     quarantined=outcome.rows_quarantined,
                     duplicate=outcome.rows_duplicate,
                 )
+            elif step == "runmonth":
+                from llmfinops.monthly import run_month
+                from llmfinops.periods import parse_month
+                from llmfinops.render.bundle import render_month_reports
+
+                month_run = run_month(
+                    workspace, database, load_config(workspace.config_path), parse_month(MONTH), render_month_reports
+                )
+                result["seconds"] = time.perf_counter() - started
+                result["rows"] = int(database.scalar("SELECT count(*) FROM usage"))
+                result["files"] = len(month_run.files)
             else:
                 from llmfinops.allocate.compute import allocate_month
                 from llmfinops.periods import parse_month
@@ -161,6 +174,8 @@ def markdown_table(rows: int, fmt: str, file_mb: float, results: list[dict[str, 
             )
         elif result["step"] == "reingest":
             notes = result["outcome"]
+        elif result["step"] == "runmonth":
+            notes = f"{result['files']} report files over {result['rows']:,} stored rows"
         elif result["step"] == "month":
             notes = (
                 f"allocate {result['allocate_s']:.2f} s + chargeback {result['chargeback_s']:.2f} s over "
@@ -210,6 +225,7 @@ def main() -> None:
             ("reingest", main_file.path),
             ("overlap", overlap_file.path),
             ("month", main_file.path),
+            ("runmonth", main_file.path),
         ):
             result = _run_in_subprocess(step, file, root, args.format)
             print(f"{LABELS[step]}: {result['seconds']:.2f} s, peak {result['peak_mb']:.0f} MB", flush=True)

@@ -27,8 +27,10 @@ ZERO = Decimal(0)
 FORECAST_METHOD = (
     "linear run rate: month-to-date spend / days elapsed x days in the month (weekends and weekdays alike)"
 )
-#: The day of the month at which past months' forecasts are measured against what they turned out to be.
+#: The day of the month at which past months' forecasts are measured against what they turned out to be, and how
+#: many past months are measured.
 FORECAST_CHECK_DAY = 15
+FORECAST_HISTORY_MONTHS = 6
 
 
 @dataclass(frozen=True)
@@ -471,6 +473,11 @@ def _registration_findings(config: Config, rows: list[Spend]) -> list[Finding]:
     return findings
 
 
+def _months_before(month: Month, count: int) -> datetime:
+    index = month.year * 12 + month.month - 1 - count
+    return datetime(index // 12, index % 12 + 1, 1)
+
+
 def _forecast_errors(database: Database, month: Month) -> tuple[ForecastError, ...]:
     """The run-rate forecast made on day FORECAST_CHECK_DAY of each complete month before this one, against what
     the month turned out to be: the measured error of the method."""
@@ -478,9 +485,9 @@ def _forecast_errors(database: Database, month: Month) -> tuple[ForecastError, .
         """
         SELECT strftime(ts, '%Y-%m') AS month, day(ts) AS day_of_month,
                coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12)))
-        FROM usage_for_totals WHERE ts < ? GROUP BY ALL ORDER BY ALL
+        FROM usage_for_totals WHERE ts >= ? AND ts < ? GROUP BY ALL ORDER BY ALL
         """,
-        [month.start],
+        [_months_before(month, FORECAST_HISTORY_MONTHS), month.start],
     )
     months = sorted({row[0] for row in rows})
     first_month = months[0] if months else None

@@ -11,6 +11,7 @@ from llmfinops import __version__
 from llmfinops.cli import (
     allocate_commands,
     check_commands,
+    export_commands,
     ingest_commands,
     month_commands,
     pricing_commands,
@@ -65,6 +66,7 @@ pricing_commands.register(app)
 reconcile_commands.register(app)
 month_commands.register(app)
 check_commands.register(app)
+export_commands.register(app)
 app.add_typer(report_commands.report_app, name="report")
 app.add_typer(allocate_commands.allocate_app, name="allocate")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+import duckdb
 import typer
 
 from llmfinops import console
@@ -54,6 +55,12 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
                 console.stderr.print_exception()
             console.error(failure.message, failure.hint)
             raise typer.Exit(int(failure.exit_code)) from None
+        except (OSError, duckdb.IOException) as failure:
+            # the machine, not the input: a folder that cannot be written, a full disk, a file that vanished
+            if options.debug:
+                console.stderr.print_exception()
+            console.error(str(failure).splitlines()[0], "Check the path, its permissions and the free disk space.")
+            raise typer.Exit(int(ExitCode.BAD_INPUT)) from None
 
     return wrapper
 

@@ -25,6 +25,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "billed lines, skipped rows, replacement of restated provider exports", "006_billing.sql"),
     Migration(7, "monthly reconciliation and its variance causes", "007_reconciliation.sql"),
     Migration(8, "closed months: snapshots, adjustments, the inputs of each run", "008_closed_months.sql"),
+    Migration(9, "the allocation basis per provider and month as a table", "009_usage_basis.sql"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

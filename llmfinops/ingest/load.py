@@ -101,6 +101,20 @@ class _DryRunRollback(Exception):
     """Raised inside the transaction to undo a dry run."""
 
 
+def refresh_usage_basis(database: Database) -> None:
+    """Recompute the allocation basis of every provider and month (a few rows) after usage changed."""
+    database.execute("DELETE FROM usage_basis_months")
+    database.execute(
+        """
+        INSERT INTO usage_basis_months
+        SELECT provider, CAST(date_trunc('month', ts) AS DATE),
+               CASE WHEN bool_or(origin = 'gateway') THEN 'gateway' ELSE 'provider' END
+        FROM usage WHERE rollup_of IS NULL
+        GROUP BY ALL
+        """
+    )
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files named, and the files inside folders named (recursively, sorted, hidden files skipped)."""
     expanded: list[Path] = []
@@ -152,6 +166,8 @@ def ingest_files(
             record_inputs(
                 database, run_id, {"files": [{"path": str(file.path), "sha256": file.sha256} for file in report.files]}
             )
+            if any(file.outcome == "loaded" for file in report.files):
+                refresh_usage_basis(database)
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:

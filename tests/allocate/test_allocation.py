@@ -17,7 +17,7 @@ from llmfinops.allocate.explain import explain_request
 from llmfinops.config import load_config, parse_config
 from llmfinops.db.connection import Database
 from llmfinops.errors import ConfigError
-from llmfinops.ingest.load import ingest_files
+from llmfinops.ingest.load import ingest_files, refresh_usage_basis
 from llmfinops.money import to_cents
 from llmfinops.periods import parse_month
 from llmfinops.prices.apply import price_where
@@ -76,6 +76,7 @@ def _load_usage(database: Database, rows: list[tuple[int, int, int]]) -> None:
             [f"t:{number}", f"r{number}", provider, model, model, tokens, tokens // 3, TEAMS[team_index], number],
         )
     price_where(database, "true", [])
+    refresh_usage_basis(database)  # rows written here, not by ingest
 
 
 pools = st.sampled_from(

@@ -11,6 +11,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -170,3 +171,30 @@ def test_a_run_killed_at_any_point_leaves_a_database_the_next_run_completes_on(
     final = subprocess.run(command, capture_output=True, text=True, check=False)
     assert final.returncode == 3, final.stderr  # completes, with the scenario's planted failed check
     assert _files(small_workspace / "reports" / "2026-10") == {name: content for name, content in expected.items()}
+
+
+def test_export_parquet_writes_hive_partitions_that_duckdb_reads_back_exactly(small_workspace: Path) -> None:
+    assert _invoke("-w", small_workspace, "export", "parquet", "--month", "2026-10").exit_code == 2  # nothing yet
+    _invoke("-w", small_workspace, "run-month", "--month", "2026-10")
+    for _ in range(2):  # a second export replaces the month's partitions, never adds to them
+        result = _invoke("-w", small_workspace, "export", "parquet", "--month", "2026-10")
+        assert result.exit_code == 0, result.output
+    exports = small_workspace / "exports"
+    assert sorted(str(path.relative_to(exports)) for path in exports.rglob("*.parquet")) == [
+        "allocation/month=2026-10/data_0.parquet",
+        "usage/month=2026-10/provider=openai/data_0.parquet",
+    ]
+    connection = duckdb.connect()
+    charged, money_type = connection.execute(
+        f"""
+        SELECT sum(chargeback_cost), typeof(any_value(chargeback_cost))
+        FROM read_parquet('{exports}/allocation/*/*.parquet', hive_partitioning = true) WHERE month = '2026-10'
+        """
+    ).fetchone()
+    assert (charged, money_type) == (scenario.EXPECTED["invoiced_total"], "DECIMAL(38,2)")
+    usage_files = f"{exports}/usage/*/*/*.parquet"
+    rows, estimated = connection.execute(
+        f"SELECT count(*), sum(estimated_cost) FROM read_parquet('{usage_files}', hive_partitioning = true)"
+    ).fetchone()
+    assert rows == 20  # ten days of gpt-4o and of the unpriced model, gateway rows (the month's basis)
+    assert estimated == scenario.EXPECTED["gateway_estimate"]

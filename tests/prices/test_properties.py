@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from llmfinops.config import load_config
 from llmfinops.db.connection import Database
+from llmfinops.ingest.load import refresh_usage_basis
 from llmfinops.periods import parse_month
 from llmfinops.prices.apply import price_where
 from llmfinops.reports.build import build_showback
@@ -73,6 +74,7 @@ def _price_rows(database: Database, rows: list[dict]) -> list[Decimal]:
             ],
         )
     price_where(database, "true", [])
+    refresh_usage_basis(database)  # rows written here, not by ingest
     costs = database.fetchall("SELECT estimated_cost FROM usage_priced ORDER BY source_row")
     return [cost for (cost,) in costs]
 

@@ -51,19 +51,17 @@ SELECT windows.provider, windows.model, windows.effective_from, windows.effectiv
 FROM price_windows AS windows JOIN price_rates AS rates USING (window_id);
 
 -- Gateway logs and provider usage exports describe the same traffic and are never added together (ARCHITECTURE.md
--- §3): per provider and month the basis is the gateway where it logged anything, else the provider's export.
+-- §3): per provider and month the basis is the gateway where it logged anything, else the provider's export. Kept
+-- in usage_basis_months, refreshed by every ingest (llmfinops.ingest.load.refresh_usage_basis).
 CREATE OR REPLACE VIEW usage_basis AS
-SELECT provider, CAST(date_trunc('month', ts) AS DATE) AS month,
-       CASE WHEN bool_or(origin = 'gateway') THEN 'gateway' ELSE 'provider' END AS origin
-FROM usage WHERE rollup_of IS NULL
-GROUP BY ALL;
+SELECT provider, month, origin FROM usage_basis_months;
 
 -- What totals add up: every row of the month's basis except roll-ups of other rows (docs/schema.md). Reports,
 -- allocation and the pricing check read this view, so the same traffic is never counted twice.
 CREATE OR REPLACE VIEW usage_for_totals AS
 SELECT usage_priced.*
 FROM usage_priced
-JOIN usage_basis AS basis
+JOIN usage_basis_months AS basis
   ON basis.provider = usage_priced.provider AND basis.month = CAST(date_trunc('month', usage_priced.ts) AS DATE)
  AND basis.origin = usage_priced.origin
 WHERE usage_priced.rollup_of IS NULL;
