@@ -41,6 +41,7 @@ class Finding:
     owner: str | None
     message: str  # one sentence with the numbers
     causes: tuple[str, ...] = ()  # the rows behind it: top keys, features or models with their cost
+    cost_center: str | None = None  # the cost center it is about, where it is about one (for scoped reports)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class BudgetStatus:
     spent: Decimal  # month to date, exact
     forecast: Decimal  # month end at the run rate
     thresholds: tuple[ThresholdCrossing, ...]
+    cost_center: str | None = None  # the cost center the budget belongs to
 
     @property
     def utilisation_percent(self) -> Decimal:
@@ -203,13 +205,21 @@ def _top(rows: Iterable[Spend], attribute: str, limit: int = 3) -> tuple[str, ..
 def _budget_statuses(
     config: Config, month: Month, rows: list[Spend], as_of: date, days_elapsed: int, days_in_month: int
 ) -> list[BudgetStatus]:
-    subjects: list[tuple[str, str, str | None, Decimal, tuple[Decimal, ...], list[Spend]]] = []
+    subjects: list[tuple[str, str, str | None, Decimal, tuple[Decimal, ...], list[Spend], str | None]] = []
     for center in config.cost_centers:
         budget = center.budget_for(month.label)
         mine = [row for row in rows if row.cost_center == center.code]
         if budget:
             subjects.append(
-                ("cost_center", f"{center.name} ({center.code})", center.owner, budget, center.alert_thresholds, mine)
+                (
+                    "cost_center",
+                    f"{center.name} ({center.code})",
+                    center.owner,
+                    budget,
+                    center.alert_thresholds,
+                    mine,
+                    center.code,
+                )
             )
         for feature, feature_budget in sorted(center.feature_budgets.items()):
             subjects.append(
@@ -220,6 +230,7 @@ def _budget_statuses(
                     feature_budget,
                     center.alert_thresholds,
                     [row for row in mine if row.feature == feature],
+                    center.code,
                 )
             )
     for use_case in config.use_cases:
@@ -232,10 +243,11 @@ def _budget_statuses(
                     use_case.monthly_budget,
                     DEFAULT_ALERT_THRESHOLDS,
                     [row for row in rows if row.use_case == use_case.name],
+                    use_case.cost_center,
                 )
             )
     statuses = []
-    for kind, subject, owner, budget, thresholds, mine in subjects:
+    for kind, subject, owner, budget, thresholds, mine, code in subjects:
         spent = _total(row.cost for row in mine)
         by_day: dict[date, Decimal] = defaultdict(Decimal)
         for row in mine:
@@ -258,7 +270,14 @@ def _budget_statuses(
             crossings.append(ThresholdCrossing(threshold, crossed_on, projected_on))
         statuses.append(
             BudgetStatus(
-                kind, subject, owner, budget, spent, _run_rate(spent, days_elapsed, days_in_month), tuple(crossings)
+                kind,
+                subject,
+                owner,
+                budget,
+                spent,
+                _run_rate(spent, days_elapsed, days_in_month),
+                tuple(crossings),
+                code,
             )
         )
     return statuses
@@ -286,6 +305,7 @@ def _budget_findings(budgets: list[BudgetStatus]) -> list[Finding]:
                 f"spent {status.spent:,.2f} of {status.budget:,.2f} ({status.utilisation_percent}%), past "
                 f"{highest.threshold}% on {highest.crossed_on.isoformat()}; month-end forecast "
                 f"{status.forecast:,.2f} ({status.forecast_percent}%)",
+                cost_center=status.cost_center,
             )
         )
     return findings
@@ -309,6 +329,7 @@ def _approval_findings(config: Config, rows: list[Spend]) -> list[Finding]:
                     f"cost {spent:,.2f} this month, above the {limit:,.2f} that needs approval, and it is not "
                     "approved (approved: true in finops.yaml)",
                     _top(mine, "model"),
+                    use_case.cost_center,
                 )
             )
     return findings
@@ -397,6 +418,7 @@ def _spike(
         owner,
         f"{day.isoformat()}: spent {cost:,.2f}, {ratio} the {trailing_days}-day average of {average:,.2f}",
         causes,
+        entity if attribute == "cost_center" else None,
     )
 
 
@@ -447,6 +469,7 @@ def _premium_findings(config: Config, rows: list[Spend]) -> list[Finding]:
                 f"used premium models without access: {sum(row.requests for row in mine):,} requests, "
                 f"{_total(row.cost for row in mine):,.2f}",
                 _top(mine, "model") + _top(mine, "key", 2),
+                center,
             )
         )
     return findings

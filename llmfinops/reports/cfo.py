@@ -56,13 +56,12 @@ def parse_week(text: str) -> Week:
     try:
         if match is None:
             raise ValueError(text)
-        week = Week(int(match.group(1)), int(match.group(2)))
-        week.start  # noqa: B018 - validates the week number for that year
+        date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)  # a week number the year has
     except ValueError as error:
         raise UsageError(
             f"--week {text!r}: not an ISO week.", "Write it as YYYY-Www, for example --week 2026-W43."
         ) from error
-    return week
+    return Week(int(match.group(1)), int(match.group(2)))
 
 
 @dataclass(frozen=True)
@@ -286,8 +285,6 @@ def _movers(this_rows: list[Spend], last_rows: list[Spend]) -> tuple[Mover, ...]
 
 
 def _in_scope(finding: Finding, cost_centers: set[str] | None) -> bool:
-    """A finding about a cost center outside the scope is left out; findings about keys and features are kept
-    only for the whole company, since they may cross cost centers."""
-    if cost_centers is None:
-        return True
-    return any(f"({code})" in finding.subject or finding.subject == f"cost center {code}" for code in cost_centers)
+    """A scoped page keeps the findings about its cost centers; findings about keys and features, which may cross
+    cost centers, are for the whole company's page."""
+    return cost_centers is None or finding.cost_center in cost_centers

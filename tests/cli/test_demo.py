@@ -342,3 +342,21 @@ def test_the_workbooks_open_cleanly_in_libreoffice(demo: tuple[Path, Result], tm
     assert converted.returncode == 0, converted.stderr
     assert (tmp_path / "chargeback.pdf").stat().st_size > 10_000
     assert (tmp_path / "cfo.pdf").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("week", ["2026-W54", "2026-43", "W43"])
+def test_cfo_weekly_refuses_a_bad_week(demo: tuple[Path, Result], week: str) -> None:
+    out, _ = demo
+    result = CliRunner().invoke(app, ["-w", str(out), "report", "cfo-weekly", "--week", week])
+    assert result.exit_code == 2
+    assert "not an ISO week" in result.stderr
+
+
+def test_cfo_weekly_of_one_cost_center_keeps_its_own_findings(demo: tuple[Path, Result]) -> None:
+    out, _ = demo
+    command = ["-w", str(out), "report", "cfo-weekly", "--week", "2026-W43", "--cost-center", "CC-2100"]
+    report = json.loads(CliRunner().invoke(app, [*command, "--format", "json"]).stdout)
+    assert report["scope"] == "cost center CC-2100 and below"
+    assert [finding["subject"] for finding in report["critical_findings"]] == ["Marketing (CC-2100)"]
+    assert report["anomalies"] == []  # the sandbox spike belongs to Engineering's key, not to Marketing
+    assert Decimal(report["monthly_budget"]) == Decimal("8000.00")

@@ -340,15 +340,15 @@ def test_usage_report_is_priced_per_model_and_what_cannot_be_priced_says_why(sto
     # claude-haiku-4-5: $1.00 / $0.10 / $1.25 / $5.00; batch x 0.5
     haiku_batch = (900000 * Decimal("0.50") + 120000 * Decimal("2.50")) / M
     haiku_standard = (50000 * 1 + 10000 * Decimal("0.10") + 4000 * Decimal("1.25") + 6000 * 5) / M
-    assert sonnet_base == Decimal("0.2295") and sonnet_long == Decimal("2.0925")
+    # the day with three web searches ($0.01 each) and a 1-hour cache write ($6.00)
+    sonnet_search = (2000 * 3 + 100000 * Decimal("0.30") + 8000 * 6 + 4000 * 15) / M + 3 * Decimal("0.01")
+    assert sonnet_base == Decimal("0.2295") and sonnet_long == Decimal("2.0925") and sonnet_search == Decimal("0.174")
     assert priced == {
-        "claude-sonnet-4-5": sonnet_base + sonnet_long,
+        "claude-sonnet-4-5": sonnet_base + sonnet_long + sonnet_search,
         "claude-haiku-4-5": haiku_batch + haiku_standard,
     }
     assert unpriced == [
         ("claude-2.1", "no price table entry for model claude-2.1 of provider anthropic"),
-        # web search has no price in pricing/anthropic.yaml, so the row is not priced at all rather than in part
-        ("claude-sonnet-4-5", "no web search price for claude-sonnet-4-5"),
         ("claude-opus-4-1", "no priority price for claude-opus-4-1"),
     ]
 
@@ -805,7 +805,7 @@ def test_cli_ingest_then_query_per_model(cli: Callable, workspace: Workspace) ->
     # haiku: $0.75 batch + $0.086; sonnet: $0.2295 + $2.0925 (test_usage_report_is_priced_per_model...)
     assert json.loads(queried.stdout) == [
         {"model": "claude-haiku-4-5", "estimated": "0.836000000000"},
-        {"model": "claude-sonnet-4-5", "estimated": "2.322000000000"},
+        {"model": "claude-sonnet-4-5", "estimated": "2.496000000000"},  # 0.2295 + 2.0925 + 0.174 (web search)
     ]
     # cents / 100: 0.45 + 6 + 4.5 + 48 + 12 + 3 + 45 + 30 + 0.105 + 123.45 + 150 + 0.0001234567 = 422.5051234567
     assert json.loads(billed.stdout) == [{"billed": "4.225051234567"}]
