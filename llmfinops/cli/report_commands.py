@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -69,6 +70,10 @@ FormatOption = Annotated[ReportFormat, typer.Option("--format", help="table, md,
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")]
 
 
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Month to date: the last day included (YYYY-MM-DD)."),
+]
 CostCenterOption = Annotated[
     str | None, typer.Option("--cost-center", help="Only this cost center and the ones below it (a team lead's view).")
 ]
@@ -113,14 +118,15 @@ def showback(
     output_format: FormatOption = ReportFormat.table,
     output: OutputOption = None,
     cost_center: CostCenterOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Estimated cost by cost center and by model, with tokens by kind and the usage that could not be priced."""
-    period = parse_month(month)
+    period = parse_month(month) if as_of is None else parse_month(month).to_date(as_of.date())
     require_file_for_binary(output_format, output, "showback", period.label)
     workspace, database = open_workspace()
     with database:
         config = workspace_config(workspace)
-        snapshot = None if cost_center else _closed_snapshot(database, period, "showback", output_format)
+        snapshot = None if cost_center or as_of else _closed_snapshot(database, period, "showback", output_format)
         report = None if snapshot is not None else build_showback(database, config, period)
         if report is not None and cost_center:
             report = scope_showback(report, config.subtree(cost_center))
@@ -134,14 +140,15 @@ def chargeback(
     output_format: FormatOption = ReportFormat.table,
     output: OutputOption = None,
     cost_center: CostCenterOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Per cost center: monthly budget, actual spend, variance (budget - actual), utilisation and chargeback."""
-    period = parse_month(month)
+    period = parse_month(month) if as_of is None else parse_month(month).to_date(as_of.date())
     require_file_for_binary(output_format, output, "chargeback", period.label)
     workspace, database = open_workspace()
     with database:
         config = workspace_config(workspace)
-        snapshot = None if cost_center else _closed_snapshot(database, period, "chargeback", output_format)
+        snapshot = None if cost_center or as_of else _closed_snapshot(database, period, "chargeback", output_format)
         report = None if snapshot is not None else build_chargeback(database, config, period)
         if report is not None and cost_center:
             report = scope_chargeback(

@@ -87,6 +87,7 @@ class ShowbackReport:
     cost_per_request: Decimal = ZERO  # estimated cost / requests, 4 decimals
     dimensions: tuple[DimensionLine, ...] = ()  # the estimate by feature, user, key, provider and environment
     daily: tuple[DailyCost, ...] = ()  # the daily trend
+    as_of: date | None = None  # a month-to-date report: the last day included
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,7 @@ def build_showback(database: Database, config: Config, month: Month) -> Showback
         cache_hit_percent=_cache_hit_percent(database, month),
         cost_per_request=_per_request(exact_total, sum(line.requests for line in lines)),
         dimensions=_dimensions(database, month),
+        as_of=month.until,
         daily=tuple(
             DailyCost(day, int(requests), to_cents(cost))
             for day, requests, cost in database.fetchall(
@@ -352,6 +354,8 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
             )
         )
     basis, basis_note = _chargeback_basis(allocation, month)
+    if month.until is not None:
+        basis_note = f"Month to date, to {month.until.isoformat()}. {basis_note}"
     corrected = sorted({line.pool for line in allocation.lines if line.category == "adjustment" and line.pool})
     if corrected:
         basis_note += (

@@ -360,3 +360,24 @@ def test_cfo_weekly_of_one_cost_center_keeps_its_own_findings(demo: tuple[Path, 
     assert [finding["subject"] for finding in report["critical_findings"]] == ["Marketing (CC-2100)"]
     assert report["anomalies"] == []  # the sandbox spike belongs to Engineering's key, not to Marketing
     assert Decimal(report["monthly_budget"]) == Decimal("8000.00")
+
+
+def test_as_of_cuts_the_month_to_date(demo: tuple[Path, Result]) -> None:
+    out, _ = demo
+    runner = CliRunner()
+    command = ["-w", str(out), "report", "chargeback", "--month", "2026-10", "--format", "json"]
+    whole = json.loads(runner.invoke(app, command).stdout)
+    to_date = json.loads(runner.invoke(app, [*command, "--as-of", "2026-10-15"]).stdout)
+    assert to_date["basis_note"].startswith("Month to date, to 2026-10-15.")
+    assert Decimal(to_date["total_actual"]) < Decimal(whole["total_actual"])
+    showback = json.loads(
+        runner.invoke(
+            app,
+            ["-w", str(out), "report", "showback", "--month", "2026-10", "--as-of", "2026-10-15", "--format", "json"],
+        ).stdout
+    )
+    assert showback["as_of"] == "2026-10-15"
+    assert max(day["day"] for day in showback["daily"]) == "2026-10-15"
+    refused = runner.invoke(app, [*command, "--as-of", "2026-11-02"])
+    assert refused.exit_code == 2
+    assert "--as-of 2026-11-02: not a day of 2026-10." in refused.stderr
