@@ -194,6 +194,14 @@ def _run_rate(spent: Decimal, days_elapsed: int, days_in_month: int) -> Decimal:
     return (spent * days_in_month / days_elapsed).quantize(Decimal("0.01")) if days_elapsed else ZERO
 
 
+def _main_cost_center(rows: list[Spend]) -> str | None:
+    """The cost center a key's or feature's spend mostly falls to: whose report a finding about it belongs in."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        totals[row.cost_center] += row.cost
+    return min(totals, key=lambda code: (-totals[code], code)) if totals else None
+
+
 def _top(rows: Iterable[Spend], attribute: str, limit: int = 3) -> tuple[str, ...]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
@@ -418,7 +426,9 @@ def _spike(
         owner,
         f"{day.isoformat()}: spent {cost:,.2f}, {ratio} the {trailing_days}-day average of {average:,.2f}",
         causes,
-        entity if attribute == "cost_center" else None,
+        entity
+        if attribute == "cost_center"
+        else _main_cost_center([row for row in spend if getattr(row, attribute) == entity and row.day == day]),
     )
 
 
@@ -441,6 +451,7 @@ def _key_cap_findings(config: Config, rows: list[Spend]) -> list[Finding]:
                         f"spent {spent:,.2f} this month, above its cap of {cap.monthly_cap:,.2f} "
                         f"({cap.keys.describe()})",
                         _top(mine, "model"),
+                        _main_cost_center(mine),
                     )
                 )
     return findings
@@ -491,6 +502,7 @@ def _registration_findings(config: Config, rows: list[Spend]) -> list[Finding]:
                 f"not in any registered use case: {sum(row.requests for row in mine):,} requests, "
                 f"{_total(row.cost for row in mine):,.2f} this month",
                 _top(mine, "model"),
+                _main_cost_center(mine),
             )
         )
     return findings

@@ -168,8 +168,8 @@ CHARGEBACK_COLUMNS = (
 
 def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
     """Sheets Chargeback (a line per cost center, with a chart), Providers (basis and reconciliation), Findings,
-    Drill-down (each cost center's usage by feature, model and provider), Unpriced and Notes (month, currency,
-    basis)."""
+    Drill-down (each cost center's usage by feature, model and provider), Data (the allocation lines the chargeback
+    adds up), Unpriced and Notes (month, currency, basis, price tables hash, tolerance, sources)."""
     workbook = empty_workbook()
     rows = [
         (
@@ -244,6 +244,31 @@ def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
             for item in report.drilldown
         ],
     )
+    write_table(
+        workbook,
+        "Data",
+        (
+            Column("Cost center", "text"),
+            Column("Provider", "text"),
+            Column("Category", "text"),
+            Column("Pool / plan / month corrected", "text"),
+            Column("Requests", "count", summed=True),
+            Column("Allocated (exact)", "text"),
+            Column("Chargeback", "money", summed=True),
+        ),
+        [
+            (
+                line.cost_center,
+                line.provider,
+                line.category,
+                line.pool,
+                line.requests,
+                str(line.allocated_cost),
+                line.chargeback_cost,
+            )
+            for line in report.allocation
+        ],
+    )
     write_table(workbook, "Unpriced", UNPRICED_COLUMNS, _unpriced_rows(report.unpriced))
     notes = [
         ("Report", "Chargeback"),
@@ -252,6 +277,9 @@ def render_chargeback_xlsx(report: ChargebackReport) -> bytes:
         ("Basis", report.basis),
         ("Basis note", report.basis_note),
         ("Allocated by rules", f"{report.allocated_percent}% of the month's usage spend (target at least 90%)"),
+        ("Price tables hash", report.pricing_hash or ""),
+        ("Reconciliation tolerance", "" if report.tolerance_percent is None else f"{report.tolerance_percent}%"),
+        ("Sources", ", ".join(report.sources)),
     ]
     write_table(workbook, "Notes", NOTES_COLUMNS, notes)
     return workbook_bytes(workbook, report.month, f"Chargeback {report.month} ({report.currency})")

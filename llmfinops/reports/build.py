@@ -11,13 +11,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from llmfinops.allocate.compute import MonthAllocation, allocate_month
+from llmfinops.allocate.compute import AllocationLine, MonthAllocation, allocate_month
 from llmfinops.allocate.rules import compile_rules
 from llmfinops.checks.evaluate import Finding, evaluate_policies
 from llmfinops.config import UNALLOCATED, Config
 from llmfinops.db.connection import Database
 from llmfinops.money import largest_remainder_split, to_cents
 from llmfinops.periods import Month
+from llmfinops.prices.apply import current_pricing_hash
 from llmfinops.reconcile.compute import reconcile_month
 
 ZERO = Decimal(0)
@@ -143,6 +144,10 @@ class ChargebackReport:
     providers: tuple[ProviderStatus, ...] = ()  # each provider's basis and reconciliation status
     findings: tuple[Finding, ...] = ()  # governance findings of the month at warning and above (`check`)
     drilldown: tuple[DrillLine, ...] = ()  # each cost center's own usage by feature, model and provider
+    allocation: tuple[AllocationLine, ...] = ()  # the allocation lines the chargeback adds up (the data sheet)
+    pricing_hash: str | None = None  # the price tables (and aliases, contracts) that priced the month
+    tolerance_percent: Decimal | None = None  # reconciliation tolerance
+    sources: tuple[str, ...] = ()  # the files loaded into the workspace, by name
 
 
 @dataclass(frozen=True)
@@ -389,6 +394,15 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
         ),
         findings=evaluate_policies(database, config, month).at_or_above("warning"),
         drilldown=_drilldown(database, config, month),
+        allocation=tuple(
+            sorted(allocation.lines, key=lambda line: (line.cost_center, line.provider, line.category, line.pool or ""))
+        ),
+        pricing_hash=current_pricing_hash(database),
+        tolerance_percent=config.reconcile.tolerance_percent,
+        sources=tuple(
+            str(name)
+            for (name,) in database.fetchall("SELECT DISTINCT regexp_extract(path, '[^/]+$') FROM sources ORDER BY 1")
+        ),
     )
 
 
@@ -453,6 +467,9 @@ def scope_chargeback(report: ChargebackReport, codes: set[str], scope: str) -> C
     return replace(
         report,
         lines=lines,
+        drilldown=tuple(line for line in report.drilldown if line.cost_center in codes),
+        allocation=tuple(line for line in report.allocation if line.cost_center in codes),
+        findings=tuple(finding for finding in report.findings if finding.cost_center in codes),
         basis_note=f"{report.basis_note} Scope: {scope}.",
         total_budget=sum((to_cents(line.monthly_budget) for line in lines if line.monthly_budget), ZERO),
         total_actual=sum((line.actual for line in lines), ZERO),

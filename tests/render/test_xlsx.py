@@ -32,7 +32,7 @@ def test_chargeback_workbook_cells_formats_and_formulas() -> None:
     sheets = _sheets(render_chargeback_xlsx(CHARGEBACK))
     sheet = sheets["Chargeback"]
 
-    assert list(sheets) == ["Chargeback", "Providers", "Findings", "Drill-down", "Unpriced", "Notes"]
+    assert list(sheets) == ["Chargeback", "Providers", "Findings", "Drill-down", "Data", "Unpriced", "Notes"]
     assert len(sheet._charts) == 1  # chargeback by cost center
     assert _row(sheet, 1) == [
         "Department",
