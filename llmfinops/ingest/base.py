@@ -154,5 +154,12 @@ class InputFormat:
     # money written as a JSON number (OpenAI's Costs API `amount.value`).
     exact_json_numbers: bool = False
 
+    # A shared SQL file of CTEs that the format's SQL continues (formats of one envelope, such as a provider's usage
+    # and cost report pages, check their buckets once): it starts `WITH ...` and ends with a comma.
+    sql_prelude: str | None = None
+
     def normalise_sql(self) -> str:
-        return files("llmfinops.ingest").joinpath("sql", self.sql_file).read_text(encoding="utf-8")
+        sql = files("llmfinops.ingest").joinpath("sql", self.sql_file).read_text(encoding="utf-8")
+        if self.sql_prelude is None:
+            return sql
+        return files("llmfinops.ingest").joinpath("sql", self.sql_prelude).read_text(encoding="utf-8") + sql

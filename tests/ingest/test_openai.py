@@ -308,7 +308,7 @@ def test_malformed_results_and_buckets_are_quarantined_with_their_messages(store
         ("element 1, result 7", "object", "missing; cannot tell which usage the result counts"),
         ("element 1, result 8", "results", "not a JSON object"),
         ("element 2", "start_time", "'yesterday' is not a time in Unix seconds"),
-        ("element 3", "results", "not a JSON array of usage results"),
+        ("element 3", "results", "not a JSON array of results"),
         ("element 4", "end_time", "not after start_time"),
     ]
 

@@ -1,0 +1,41 @@
+-- Anthropic Admin API report pages (usage report and cost report: raw_records holds one time bucket per element
+-- of `data`, its results[] as JSON text): the buckets, checked, and their results, one part each. The format's
+-- own SQL continues these CTEs (InputFormat.sql_prelude).
+WITH buckets AS (
+    SELECT
+        record_number,
+        starting_at,
+        ending_at,
+        results AS results_text,
+        TRY_CAST(starting_at AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS bucket_start,
+        TRY_CAST(ending_at AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS bucket_end,
+        CASE WHEN json_valid(results) AND json_type(CAST(results AS JSON)) = 'ARRAY'
+             THEN CAST(results AS JSON[]) END AS results_list
+    FROM raw_records
+    WHERE parse_error IS NULL
+),
+bucket_checked AS (
+    SELECT
+        *,
+        CASE
+            WHEN nullif(trim(starting_at), '') IS NULL THEN {'field': 'starting_at', 'reason': 'missing'}
+            WHEN bucket_start IS NULL
+                THEN {'field': 'starting_at', 'reason': '''' || starting_at || ''' is not an RFC 3339 timestamp'}
+            WHEN nullif(trim(ending_at), '') IS NULL THEN {'field': 'ending_at', 'reason': 'missing'}
+            WHEN bucket_end IS NULL
+                THEN {'field': 'ending_at', 'reason': '''' || ending_at || ''' is not an RFC 3339 timestamp'}
+            WHEN bucket_end <= bucket_start THEN {'field': 'ending_at', 'reason': 'not after starting_at'}
+            WHEN results_text IS NULL
+                THEN {'field': 'results', 'reason': 'missing; every bucket of the report has a results list'}
+            WHEN results_list IS NULL THEN {'field': 'results', 'reason': 'not a JSON array'}
+        END AS bucket_rejection
+    FROM buckets
+),
+results AS (
+    SELECT
+        record_number, starting_at, ending_at, bucket_start, bucket_end,
+        unnest(results_list) AS result,
+        generate_subscripts(results_list, 1) AS record_part
+    FROM bucket_checked
+    WHERE bucket_rejection IS NULL
+),
