@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from llmfinops.allocate.rules import compile_rules
 from llmfinops.allocate.settings import UNALLOCATED, SharedPool
 from llmfinops.closing import booked_for, months_adjusted_in
 from llmfinops.config import Config
@@ -21,6 +20,7 @@ from llmfinops.db.connection import Database
 from llmfinops.money import apportion_cents, split_at_money_scale, to_cents
 from llmfinops.periods import Month
 from llmfinops.reconcile.compute import invoiced_totals
+from llmfinops.spend import Spend, daily_spend
 
 ZERO = Decimal(0)
 Category = Literal["direct", "shared", "seats", "true_up", "adjustment"]
@@ -91,36 +91,27 @@ class _Direct:
     cost: Decimal
 
 
-def _direct_spend(database: Database, config: Config, month: Month) -> tuple[list[_Direct], list[RuleUse], dict]:
-    rules = compile_rules(config.rules)
-    rows = database.fetchall(
-        f"""
-        SELECT rule_position, provider, sum(request_count),
-               coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12))),
-               coalesce(sum(request_count) FILTER (WHERE NOT priced), 0)
-        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_for_totals WHERE ts >= ? AND ts < ?)
-        GROUP BY ALL ORDER BY ALL
-        """,
-        [*rules.parameters, month.start, month.end],
-    )
-    by_position = {rule.position: rule for rule in config.rules}
+def _direct_spend(config: Config, spend: list[Spend]) -> tuple[list[_Direct], list[RuleUse], dict]:
+    """The month's spend by the cost center of its first matching rule and provider, and what each rule matched."""
     direct: dict[tuple[str, str], _Direct] = {}
     use_requests: dict[int, int] = defaultdict(int)
     use_cost: dict[int, Decimal] = defaultdict(Decimal)
     unpriced: dict[str, int] = defaultdict(int)
-    for position, provider, requests, cost, unpriced_requests in rows:
-        center = by_position[position].cost_center if position is not None else UNALLOCATED
-        previous = direct.get((center, provider), _Direct(center, provider, 0, ZERO))
-        direct[(center, provider)] = _Direct(center, provider, previous.requests + int(requests), previous.cost + cost)
-        unpriced[center] += int(unpriced_requests)
-        if position is not None:
-            use_requests[position] += int(requests)
-            use_cost[position] += cost
+    for row in spend:
+        previous = direct.get((row.cost_center, row.provider), _Direct(row.cost_center, row.provider, 0, ZERO))
+        direct[(row.cost_center, row.provider)] = _Direct(
+            row.cost_center, row.provider, previous.requests + row.requests, previous.cost + row.cost
+        )
+        unpriced[row.cost_center] += row.unpriced_requests
+        if row.rule_position is not None:
+            use_requests[row.rule_position] += row.requests
+            use_cost[row.rule_position] += row.cost
     uses = [
         RuleUse(rule.position, rule.label, rule.cost_center, use_requests[rule.position], use_cost[rule.position])
         for rule in config.rules
     ]
-    return list(direct.values()), uses, dict(unpriced)
+    ordered = sorted(direct.values(), key=lambda line: (line.cost_center, line.provider))
+    return ordered, uses, dict(unpriced)
 
 
 def _unregistered_keys(database: Database, config: Config, month: Month) -> tuple[UnregisteredKey, ...]:
@@ -248,9 +239,15 @@ def _round(lines: list[AllocationLine]) -> list[AllocationLine]:
     return rounded
 
 
-def allocate_month(database: Database, config: Config, month: Month) -> MonthAllocation:
-    """Compute (not store) the month's allocation."""
-    direct, rule_uses, unpriced = _direct_spend(database, config, month)
+def allocate_month(
+    database: Database, config: Config, month: Month, *, spend: list[Spend] | None = None
+) -> MonthAllocation:
+    """Compute (not store) the month's allocation. `spend` is the month's aggregate when the caller has it (it may
+    hold days before the month too)."""
+    if spend is None:
+        spend = daily_spend(database, config, month.start, month.end)
+    in_month = [row for row in spend if month.start.date() <= row.day < month.end.date()]
+    direct, rule_uses, unpriced = _direct_spend(config, in_month)
     seats = [
         AllocationLine(code, plan.vendor, "seats", plan.name, 0, plan.price_per_seat * count, ZERO)
         for plan in config.seats

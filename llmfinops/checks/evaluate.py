@@ -15,11 +15,12 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import Literal
 
-from llmfinops.allocate.rules import compile_rules, pattern_matches
-from llmfinops.allocate.settings import DEFAULT_ALERT_THRESHOLDS, UNALLOCATED
+from llmfinops.allocate.rules import pattern_matches
+from llmfinops.allocate.settings import DEFAULT_ALERT_THRESHOLDS
 from llmfinops.config import Config
 from llmfinops.db.connection import Database
 from llmfinops.periods import Month
+from llmfinops.spend import Spend, daily_spend
 
 Severity = Literal["info", "warning", "critical"]
 SEVERITY_ORDER: dict[Severity, int] = {"info": 0, "warning": 1, "critical": 2}
@@ -102,24 +103,23 @@ class CheckReport:
         )
 
 
-@dataclass(frozen=True)
-class Spend:
-    day: date
-    cost_center: str
-    use_case: str | None
-    feature: str
-    key: str
-    model: str
-    requests: int
-    cost: Decimal
-    prompt_tokens: int = 0  # uncached input + cache reads + cache writes
-    cache_read_tokens: int = 0
+def spend_for_policies(database: Database, config: Config, month: Month) -> list[Spend]:
+    """The aggregate the policies read: the month and the spike rule's trailing days before it."""
+    return daily_spend(database, config, month.start - timedelta(days=config.policies.spikes.trailing_days), month.end)
 
 
-def evaluate_policies(database: Database, config: Config, month: Month, *, as_of: date | None = None) -> CheckReport:
-    """Every policy over `month` up to `as_of` (default: the month's last day with usage, or its end)."""
-    trailing = config.policies.spikes.trailing_days
-    spend = daily_spend(database, config, month.start - timedelta(days=trailing), month.end)
+def evaluate_policies(
+    database: Database,
+    config: Config,
+    month: Month,
+    *,
+    as_of: date | None = None,
+    spend: list[Spend] | None = None,
+) -> CheckReport:
+    """Every policy over `month` up to `as_of` (default: the month's last day with usage, or its end). `spend` is
+    `spend_for_policies` when the caller has it already (a report reads the same aggregate)."""
+    if spend is None:
+        spend = spend_for_policies(database, config, month)
     first_day = database.scalar("SELECT CAST(min(ts) AS DATE) FROM usage_for_totals")
     in_month = [row for row in spend if month.start.date() <= row.day < month.end.date()]
     if as_of is None:
@@ -150,40 +150,6 @@ def evaluate_policies(database: Database, config: Config, month: Month, *, as_of
         budgets=tuple(budgets),
         findings=tuple(findings),
     )
-
-
-def daily_spend(database: Database, config: Config, start: datetime, end: datetime) -> list[Spend]:
-    rules = compile_rules(config.rules)
-    rows = database.fetchall(
-        f"""
-        SELECT CAST(ts AS DATE), rule_position, coalesce(feature, ''), coalesce(api_key_alias, api_key_id, ''), model,
-               sum(request_count), coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12))),
-               sum(input_tokens + cache_read_tokens + cache_write_tokens), sum(cache_read_tokens)
-        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_for_totals WHERE ts >= ? AND ts < ?)
-        GROUP BY ALL ORDER BY ALL
-        """,
-        [*rules.parameters, start, end],
-    )
-    by_position = {rule.position: rule for rule in config.rules}
-    spend = []
-    for day, position, feature, key, model, requests, cost, prompt_tokens, cache_read_tokens in rows:
-        rule = by_position.get(position)
-        use_case = rule.name if rule is not None and position <= len(config.use_cases) else None
-        spend.append(
-            Spend(
-                day,
-                rule.cost_center if rule else UNALLOCATED,
-                use_case,
-                feature,
-                key,
-                model,
-                int(requests),
-                cost,
-                int(prompt_tokens),
-                int(cache_read_tokens),
-            )
-        )
-    return spend
 
 
 def _total(amounts: Iterable[Decimal]) -> Decimal:

@@ -13,13 +13,14 @@ from typing import Literal
 
 from llmfinops.allocate.compute import AllocationLine, MonthAllocation, allocate_month
 from llmfinops.allocate.rules import compile_rules
-from llmfinops.checks.evaluate import Finding, evaluate_policies
+from llmfinops.checks.evaluate import Finding, evaluate_policies, spend_for_policies
 from llmfinops.config import UNALLOCATED, Config
 from llmfinops.db.connection import Database
 from llmfinops.money import largest_remainder_split, to_cents
 from llmfinops.periods import Month
 from llmfinops.prices.apply import current_pricing_hash
 from llmfinops.reconcile.compute import reconcile_month
+from llmfinops.spend import Spend
 
 ZERO = Decimal(0)
 
@@ -330,7 +331,11 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
     """Per cost center: budget, actual, variance, utilisation, shared-pool share, seats, invoice true-up and the
     amount charged. Where a provider's invoice for the month is loaded, its chargeback is the invoice distributed;
     elsewhere the estimate, and the report says which."""
-    allocation = allocate_month(database, config, month)
+    # one aggregate of the month (and the spike rule's trailing days) for the allocation, the findings and the
+    # drill-down: the rules are evaluated over the usage rows once
+    spend = spend_for_policies(database, config, month)
+    in_month = [row for row in spend if month.start.date() <= row.day < month.end.date()]
+    allocation = allocate_month(database, config, month, spend=in_month)
     centers = [(center.code, center.name, center) for center in config.cost_centers]
     lines = []
     for code, name, center in [*centers, (UNALLOCATED, "Unallocated", None)]:
@@ -392,8 +397,8 @@ def build_chargeback(database: Database, config: Config, month: Month) -> Charge
             )
             for provider in reconcile_month(database, config, month).providers
         ),
-        findings=evaluate_policies(database, config, month).at_or_above("warning"),
-        drilldown=_drilldown(database, config, month),
+        findings=evaluate_policies(database, config, month, spend=spend).at_or_above("warning"),
+        drilldown=_drilldown(in_month),
         allocation=tuple(
             sorted(allocation.lines, key=lambda line: (line.cost_center, line.provider, line.category, line.pool or ""))
         ),
@@ -413,26 +418,14 @@ def _threshold_reached(actual: Decimal, budget: Decimal | None, thresholds: tupl
     return max(reached) if reached else None
 
 
-def _drilldown(database: Database, config: Config, month: Month) -> tuple[DrillLine, ...]:
+def _drilldown(spend: list[Spend]) -> tuple[DrillLine, ...]:
     """Each cost center's own (direct) usage by feature, model and provider, largest first."""
-    rules = compile_rules(config.rules)
-    by_position = {rule.position: rule.cost_center for rule in config.rules}
-    rows = database.fetchall(
-        f"""
-        SELECT rule_position, coalesce(feature, '(none)'), model, provider, sum(request_count),
-               coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12)))
-        FROM (SELECT *, {rules.position_sql} AS rule_position FROM usage_for_totals WHERE ts >= ? AND ts < ?)
-        GROUP BY ALL
-        """,
-        [*rules.parameters, month.start, month.end],
-    )
     totals: dict[tuple[str, str, str], list] = {}
-    for position, feature, model, provider, requests, cost in rows:
-        center = by_position.get(position, UNALLOCATED)
-        for dimension, name in (("feature", feature), ("model", model), ("provider", provider)):
-            entry = totals.setdefault((center, dimension, name), [0, ZERO])
-            entry[0] += int(requests)
-            entry[1] += cost
+    for row in spend:
+        for dimension, name in (("feature", row.feature or "(none)"), ("model", row.model), ("provider", row.provider)):
+            entry = totals.setdefault((row.cost_center, dimension, name), [0, ZERO])
+            entry[0] += row.requests
+            entry[1] += row.cost
     return tuple(
         DrillLine(center, dimension, name, requests, to_cents(cost))
         for (center, dimension, name), (requests, cost) in sorted(

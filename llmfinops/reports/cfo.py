@@ -16,11 +16,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from llmfinops.allocate.rules import pattern_matches
-from llmfinops.checks.evaluate import CheckReport, Finding, Spend, daily_spend, evaluate_policies
+from llmfinops.checks.evaluate import CheckReport, Finding, evaluate_policies
 from llmfinops.config import Config
 from llmfinops.db.connection import Database
 from llmfinops.errors import UsageError
 from llmfinops.periods import Month
+from llmfinops.spend import Spend, daily_spend
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
