@@ -32,14 +32,19 @@ class Spend:
     unpriced_requests: int = 0
 
 
-def daily_spend(database: Database, config: Config, start: datetime, end: datetime) -> list[Spend]:
-    """The usage of [start, end) in the basis (usage_for_totals), aggregated by day and every dimension a report
-    or policy reads."""
+def daily_spend(
+    database: Database, config: Config, start: datetime, end: datetime, *, detail: bool = True
+) -> list[Spend]:
+    """The usage of [start, end) in the basis (usage_for_totals), aggregated by day, rule and provider and, with
+    `detail`, by feature, key and model too (what the policies and the drill-down read; allocation alone needs
+    only the first three, a much smaller aggregate)."""
     rules = compile_rules(config.rules)
+    feature, key, model = (
+        ("coalesce(feature, '')", "coalesce(api_key_alias, api_key_id, '')", "model") if detail else ("''", "''", "''")
+    )
     rows = database.fetchall(
         f"""
-        SELECT CAST(ts AS DATE), rule_position, provider, coalesce(feature, ''),
-               coalesce(api_key_alias, api_key_id, ''), model,
+        SELECT CAST(ts AS DATE), rule_position, provider, {feature}, {key}, {model},
                sum(request_count), coalesce(sum(estimated_cost) FILTER (WHERE priced), CAST(0 AS DECIMAL(38, 12))),
                sum(input_tokens + cache_read_tokens + cache_write_tokens), sum(cache_read_tokens),
                coalesce(sum(request_count) FILTER (WHERE NOT priced), 0)

@@ -245,7 +245,7 @@ def allocate_month(
     """Compute (not store) the month's allocation. `spend` is the month's aggregate when the caller has it (it may
     hold days before the month too)."""
     if spend is None:
-        spend = daily_spend(database, config, month.start, month.end)
+        spend = daily_spend(database, config, month.start, month.end, detail=False)
     in_month = [row for row in spend if month.start.date() <= row.day < month.end.date()]
     direct, rule_uses, unpriced = _direct_spend(config, in_month)
     seats = [
