@@ -79,7 +79,7 @@ class MonthResult:
         )
 
 
-def file_sha256(data: bytes) -> str:
+def bytes_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -205,7 +205,7 @@ def _compute(
 def _inputs(workspace: Workspace, database: Database) -> dict[str, Any]:
     """What the month's numbers were computed from: the config, the price tables and every file loaded."""
     return {
-        "config_sha256": file_sha256(workspace.config_path.read_bytes()),
+        "config_sha256": bytes_sha256(workspace.config_path.read_bytes()),
         "pricing_hash": current_pricing_hash(database),
         "files": [
             {"name": Path(path).name, "sha256": sha256, "format": format_name}
@@ -257,7 +257,7 @@ def _store_snapshot(database: Database, config: Config, month: Month, run_id: in
     for file_name, content in sorted(reports.items()):
         database.execute(
             "INSERT INTO closed_reports VALUES (?, ?, ?, ?, ?)",
-            [month.label, run_id, file_name, file_sha256(content), content],
+            [month.label, run_id, file_name, bytes_sha256(content), content],
         )
 
 
