@@ -104,7 +104,9 @@ class FileSample:
     container: Container
     field_names: frozenset[str]
     compressed: bool
-    wrapped_in_data: bool = False  # a JSON object whose records are under "data" (paged API responses)
+    # A JSON object whose records are the list under this key: "data" (paged API responses), "result" (the
+    # Cloudflare API envelope); None for a bare array, JSON Lines or CSV.
+    records_key: str | None = None
     # Keys of the objects inside the sampled records' lists and objects (a usage bucket's `results[]`), so formats
     # whose records share an envelope can still be told apart.
     nested_field_names: frozenset[str] = frozenset()

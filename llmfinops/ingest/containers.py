@@ -22,8 +22,10 @@ from llmfinops.errors import InputError
 from llmfinops.ingest.base import Container, FileSample, InputFormat
 
 _SAMPLE_BYTES = 1 << 20
-# {"data": [...]} or OpenAI's {"object": "page", "data": [...]}
-_DATA_WRAPPER = re.compile(r'\{\s*(?:"object"\s*:\s*"page"\s*,\s*)?"data"\s*:\s*\[')
+# {"data": [...]}, OpenAI's {"object": "page", "data": [...]}, or the Cloudflare API's {"result": [...], ...}
+_DATA_WRAPPER = re.compile(r'\{\s*(?:"object"\s*:\s*"page"\s*,\s*)?"(data|result)"\s*:\s*\[')
+#: Keys whose list holds the records of an API response envelope, in the order they are looked for.
+RECORDS_KEYS = ("data", "result")
 _GZIP_MAGIC = b"\x1f\x8b"
 _PARQUET_MAGIC = b"PAR1"
 #: JSON Lines are read as one-column CSV; this control character cannot appear unescaped in valid JSON.
@@ -89,7 +91,7 @@ def _sample_json(path: Path, stripped: str, compressed: bool) -> FileSample:
             if wrapper is None:
                 raise
             records = _first_elements(stripped[wrapper.end() :])
-            return _json_sample(path, "json", records, compressed, wrapped_in_data=True)
+            return _json_sample(path, "json", records, compressed, records_key=wrapper.group(1))
     except json.JSONDecodeError as error:
         raise InputError(
             f"{path}: line {error.lineno}: not valid JSON at the start of the file ({error.msg}).",
@@ -97,8 +99,9 @@ def _sample_json(path: Path, stripped: str, compressed: bool) -> FileSample:
         ) from error
     if isinstance(first, dict) and not stripped[end:].strip():
         _refuse_error_body(path, first)
-        if isinstance(first.get("data"), list):
-            return _json_sample(path, "json", first["data"], compressed, wrapped_in_data=True)
+        for key in RECORDS_KEYS:
+            if isinstance(first.get(key), list):
+                return _json_sample(path, "json", first[key], compressed, records_key=key)
     return _json_sample(path, "jsonl", [first], compressed)
 
 
@@ -123,9 +126,13 @@ def _first_elements(array_body: str, limit: int = 50) -> list[object]:
 
 
 def _refuse_error_body(path: Path, document: dict) -> None:
-    """An API error response saved instead of data ({"error": {...}}, as OpenAI and Anthropic send) is not input."""
+    """An API error response saved instead of data is not input: {"error": {...}} as OpenAI and Anthropic send it,
+    or the Cloudflare API's {"success": false, "errors": [{"message": ...}], "result": null}."""
     error = document.get("error")
-    if error is None or "data" in document:
+    errors = document.get("errors")
+    if document.get("success") is False and isinstance(errors, list) and errors:
+        error = errors[0]
+    if error is None or any(isinstance(document.get(key), list) for key in RECORDS_KEYS):
         return
     message = error.get("message") if isinstance(error, dict) else error
     raise InputError(
@@ -135,7 +142,7 @@ def _refuse_error_body(path: Path, document: dict) -> None:
 
 
 def _json_sample(
-    path: Path, container: Container, records: list[object], compressed: bool, *, wrapped_in_data: bool = False
+    path: Path, container: Container, records: list[object], compressed: bool, *, records_key: str | None = None
 ) -> FileSample:
     first = records[0] if records else {}
     nested: set[str] = set()
@@ -148,7 +155,7 @@ def _json_sample(
                 if isinstance(child, dict):
                     nested.update(child)
     return FileSample(
-        path, container, _keys(first), compressed, wrapped_in_data=wrapped_in_data, nested_field_names=frozenset(nested)
+        path, container, _keys(first), compressed, records_key=records_key, nested_field_names=frozenset(nested)
     )
 
 
@@ -348,9 +355,10 @@ def _read_parquet(database: Database, sample: FileSample, input_format: InputFor
 
 def _read_json_array(database: Database, sample: FileSample, input_format: InputFormat, compression: str) -> None:
     document = _NUMBERS_AS_TEXT if input_format.exact_json_numbers else "json"
-    if sample.wrapped_in_data:
+    if sample.records_key is not None:
         source = (
-            f"SELECT unnest(json_extract({document}, '$.data[*]')) AS record FROM read_json_objects(?, compression = ?)"
+            f"SELECT unnest(json_extract({document}, '$.{sample.records_key}[*]')) AS record "
+            "FROM read_json_objects(?, compression = ?)"
         )
     else:
         source = f"SELECT {document} AS record FROM read_json_objects(?, format = 'array', compression = ?)"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from llmfinops.db.connection import Database
-from llmfinops.errors import ConfigError
+from llmfinops.errors import ConfigError, InputError
 from llmfinops.ingest.base import USAGE_COLUMNS
 from llmfinops.ingest.containers import sample_file
 from llmfinops.ingest.load import ingest_files
@@ -331,3 +331,39 @@ def test_mapping_errors_name_file_and_line(yaml_text: str, message: str, tmp_pat
         load_mapping(path)
 
     assert raised.value.message.startswith(f"{path}{message}"), raised.value.message
+
+
+def test_the_cloudflare_api_response_is_read_as_its_result_array(
+    make_workspace: Callable[..., Workspace], tmp_path: Path
+) -> None:
+    """The logs endpoint's whole response ({"result": [...], "success": true, ...}) loads the same rows as the bare
+    `result` array, and an error response is refused with its message."""
+    logs = json.loads((MAPPED / "cloudflare_logs.json").read_text(encoding="utf-8"))
+    envelope = tmp_path / "cloudflare_page.json"
+    envelope.write_text(
+        json.dumps(
+            {
+                "result": logs,
+                "success": True,
+                "errors": [],
+                "messages": [],
+                "result_info": {"page": 1, "per_page": 50, "count": len(logs), "total_count": len(logs)},
+            }
+        ),
+        encoding="utf-8",
+    )
+    dumps = []
+    for path in (MAPPED / "cloudflare_logs.json", envelope):
+        with open_store(make_workspace()) as database:
+            result = ingest_files(database, [path]).files[0]
+            assert result.format_name == "mapped:cloudflare_ai_gateway"
+            dumps.append(database.fetchall(f"SELECT {', '.join(USAGE_COLUMNS)} FROM usage ORDER BY natural_key"))
+    assert dumps[0] == dumps[1] and len(dumps[0]) == len(logs) - result.rows_quarantined
+
+    failed = tmp_path / "cloudflare_error.json"
+    failed.write_text(
+        json.dumps({"result": None, "success": False, "errors": [{"code": 10000, "message": "Authentication error"}]}),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="holds an API error response, not data: Authentication error"):
+        sample_file(failed)
