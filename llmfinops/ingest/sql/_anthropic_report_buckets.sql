@@ -39,3 +39,26 @@ results AS (
     FROM bucket_checked
     WHERE bucket_rejection IS NULL
 ),
+-- The envelope's own rows: a bucket with no results (read, skipped by the format with its own reason, and still a
+-- period a newer export replaces) and a bucket that cannot be read (one rejected record). The format prefixes
+-- bucket_key with its name for natural_key.
+envelope_rows AS (
+    SELECT
+        CASE WHEN bucket_rejection IS NULL
+             THEN 'empty:' || strftime(bucket_start, '%Y-%m-%dT%H:%M:%S') || ':'
+                  || strftime(bucket_end, '%Y-%m-%dT%H:%M:%S')
+             ELSE 'bucket:' || record_number END AS bucket_key,
+        'anthropic' AS provider,
+        record_number,
+        CAST(NULL AS BIGINT) AS record_part,
+        CAST(json_object('starting_at', starting_at, 'ending_at', ending_at, 'results',
+                         CASE WHEN json_valid(results_text) THEN CAST(results_text AS JSON)
+                              ELSE to_json(results_text) END)
+             AS VARCHAR) AS quarantine_raw,
+        CASE WHEN bucket_rejection IS NULL THEN bucket_start END AS period_start,
+        CASE WHEN bucket_rejection IS NULL THEN bucket_end END AS period_end,
+        bucket_rejection.field AS reject_field,
+        bucket_rejection.reason AS reject_reason
+    FROM bucket_checked
+    WHERE bucket_rejection IS NOT NULL OR len(results_list) = 0
+),

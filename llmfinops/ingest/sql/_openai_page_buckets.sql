@@ -42,3 +42,22 @@ results AS (
     FROM bucket_checked
     WHERE rejection IS NULL AND len(result_list) > 0
 ),
+-- The envelope's own rows: a bucket with no results (read, skipped by the format with its own reason, and still a
+-- period a newer export replaces) and a bucket that cannot be read (one quarantined row, "element N"). The format
+-- prefixes bucket_key with its name for natural_key.
+envelope_rows AS (
+    SELECT
+        CASE WHEN rejection IS NULL THEN 'empty:' || start_seconds || ':' || end_seconds
+             ELSE 'bucket:' || record_number END AS bucket_key,
+        'openai' AS provider,
+        record_number,
+        CAST(NULL AS BIGINT) AS record_part,
+        CAST(json_object('object', bucket_object, 'start_time', start_time, 'end_time', end_time, 'results', results)
+             AS VARCHAR) AS quarantine_raw,
+        CASE WHEN rejection IS NULL THEN make_timestamp(start_seconds * 1000000) END AS period_start,
+        CASE WHEN rejection IS NULL THEN make_timestamp(end_seconds * 1000000) END AS period_end,
+        rejection.field AS reject_field,
+        rejection.reason AS reject_reason
+    FROM bucket_checked
+    WHERE rejection IS NOT NULL OR len(result_list) = 0
+),

@@ -1,7 +1,7 @@
 -- Anthropic Admin API cost report pages (raw_records: one daily bucket per element of `data`, its results[] as
 -- JSON text) -> one billed line per result, a skipped row per empty bucket, and a rejection for buckets or results
 -- that fail checks. Conventions and sources: anthropic_exports.py.
--- continues the CTEs of _anthropic_report_buckets.sql (buckets, bucket checks, results)
+-- continues the CTEs of _anthropic_report_buckets.sql (buckets, bucket checks, results, envelope_rows)
 fields AS (
     SELECT
         *,
@@ -101,33 +101,8 @@ SELECT
     rejection.reason AS reject_reason
 FROM checked
 UNION ALL BY NAME
--- A bucket with no results is a day with no cost: read, counted as skipped, and still a period a newer export
--- replaces.
-SELECT
-    'anthropic_cost_api:empty:' || strftime(bucket_start, '%Y-%m-%dT%H:%M:%S') || ':'
-        || strftime(bucket_end, '%Y-%m-%dT%H:%M:%S') AS natural_key,
-    'anthropic' AS provider,
-    bucket_start AS period_start,
-    bucket_end AS period_end,
-    'bucket with no costs' AS skip_reason,
-    record_number,
-    CAST(NULL AS BIGINT) AS record_part,
-    CAST(json_object('starting_at', starting_at, 'ending_at', ending_at, 'results', CAST(results_text AS JSON))
-         AS VARCHAR) AS quarantine_raw,
-    CAST(NULL AS VARCHAR) AS reject_field,
-    CAST(NULL AS VARCHAR) AS reject_reason
-FROM bucket_checked
-WHERE bucket_rejection IS NULL AND len(results_list) = 0
-UNION ALL BY NAME
--- A bucket that cannot be read (no valid times, no results list) is one rejected record.
-SELECT
-    'anthropic_cost_api:bucket:' || record_number AS natural_key,
-    record_number,
-    CAST(NULL AS BIGINT) AS record_part,
-    CAST(json_object('starting_at', starting_at, 'ending_at', ending_at, 'results',
-                     CASE WHEN json_valid(results_text) THEN CAST(results_text AS JSON) ELSE to_json(results_text) END)
-         AS VARCHAR) AS quarantine_raw,
-    bucket_rejection.field AS reject_field,
-    bucket_rejection.reason AS reject_reason
-FROM bucket_checked
-WHERE bucket_rejection IS NOT NULL;
+-- the envelope's own rows (see the prelude): empty buckets skipped with this format's reason, unreadable ones rejected
+SELECT 'anthropic_cost_api:' || bucket_key AS natural_key,
+       CASE WHEN reject_reason IS NULL THEN 'bucket with no costs' END AS skip_reason,
+       * EXCLUDE (bucket_key)
+FROM envelope_rows;

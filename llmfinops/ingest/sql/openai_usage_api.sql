@@ -1,7 +1,7 @@
 -- OpenAI Organization Usage API pages (raw_records: one bucket per element of `data`, its `results` as JSON text)
 -- -> one usage row per result, a skipped row per empty bucket or unreadable unit, a rejection per bad bucket or
 -- result. Conventions and sources: openai_exports.py.
--- continues the CTEs of _openai_page_buckets.sql (buckets, bucket checks, results)
+-- continues the CTEs of _openai_page_buckets.sql (buckets, bucket checks, results, envelope_rows)
 fields AS (
     SELECT
         record_number, record_part, start_seconds, end_seconds, result,
@@ -214,27 +214,8 @@ SELECT
     rejection.reason AS reject_reason
 FROM deduplicated
 UNION ALL BY NAME
--- An empty bucket: read, not loaded, and its period still counts (a newer export saying "no usage" replaces it).
-SELECT
-    'openai_usage:empty:' || start_seconds || ':' || end_seconds AS natural_key,
-    'openai' AS provider,
-    record_number,
-    CAST(NULL AS BIGINT) AS record_part,
-    CAST(json_object('start_time', start_seconds, 'end_time', end_seconds) AS VARCHAR) AS quarantine_raw,
-    'bucket with no usage' AS skip_reason,
-    make_timestamp(start_seconds * 1000000) AS period_start,
-    make_timestamp(end_seconds * 1000000) AS period_end
-FROM bucket_checked
-WHERE rejection IS NULL AND len(result_list) = 0
-UNION ALL BY NAME
--- A bucket that cannot be read is one quarantined row ("element N").
-SELECT
-    'openai_usage:bucket:' || record_number AS natural_key,
-    record_number,
-    CAST(NULL AS BIGINT) AS record_part,
-    CAST(json_object('object', bucket_object, 'start_time', start_time, 'end_time', end_time, 'results', results)
-         AS VARCHAR) AS quarantine_raw,
-    rejection.field AS reject_field,
-    rejection.reason AS reject_reason
-FROM bucket_checked
-WHERE rejection IS NOT NULL;
+-- the envelope's own rows (see the prelude): empty buckets skipped with this format's reason, unreadable ones rejected
+SELECT 'openai_usage:' || bucket_key AS natural_key,
+       CASE WHEN reject_reason IS NULL THEN 'bucket with no usage' END AS skip_reason,
+       * EXCLUDE (bucket_key)
+FROM envelope_rows;
